@@ -1,0 +1,94 @@
+"""Users, their teams and their roles."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import GROUP_NAMES, Role
+
+
+class Team(models.Model):
+    """A customer-service team; its manager (teamleider) supervises the members' complaints."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    manager = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("manager"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managed_teams",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who works in Klachtwijzer: agent, manager, quality or admin (by group)."""
+
+    class Language(models.TextChoices):
+        DUTCH = "nl", _("Dutch")
+        ENGLISH = "en", _("English")
+
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    approval_limit = models.DecimalField(
+        _("coulance approval limit (EUR)"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0.00"))],
+        help_text=_("The largest goodwill gesture this manager may approve."),
+    )
+    reports_to = models.ForeignKey(
+        "self",
+        verbose_name=_("reports to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="direct_reports",
+        help_text=_("The manager above this one; requests beyond the limit go there."),
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, blank=True, default=""
+    )
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(approval_limit__gte=0), name="user_approval_limit_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def has_role(self, role: Role) -> bool:
+        if self.is_superuser and role == Role.ADMIN:
+            return True
+        return any(group.name == GROUP_NAMES[role] for group in self.groups.all())
+
+    @property
+    def roles(self) -> list[Role]:
+        names = {group.name for group in self.groups.all()}
+        found = [role for role, name in GROUP_NAMES.items() if name in names]
+        if self.is_superuser and Role.ADMIN not in found:
+            found.append(Role.ADMIN)
+        return found

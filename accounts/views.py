@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from complaints.selectors import complaint_list
+from complaints.states import OPEN_STAGES
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The landing page after login: who you are and how many complaints you own."""
+    open_count = complaint_list(user=request.user, filters={"owner": request.user.pk, "stage": list(OPEN_STAGES)}).count()  # type: ignore[arg-type]
+    return render(request, "accounts/home.html", {"open_count": open_count})

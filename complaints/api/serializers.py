@@ -1,0 +1,304 @@
+"""API shapes. Serializers parse and present; every write goes through services/workflow."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import User
+from complaints import policies
+from complaints.choices import (
+    Balance,
+    Channel,
+    Direction,
+    Emotion,
+    InteractionKind,
+    Language,
+    Liability,
+    Outcome,
+    Priority,
+    RequestDomain,
+)
+from complaints.models import (
+    ApologyStep,
+    Complaint,
+    ComplaintEvent,
+    Customer,
+    Interaction,
+    RootCause,
+    SolutionStep,
+    UnderstandingStep,
+)
+from complaints.states import allowed_transitions
+
+
+class UserSummarySerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="__str__", read_only=True)
+    team = serializers.CharField(source="team.name", default=None, read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name", "team"]
+        read_only_fields = fields
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    language = serializers.ChoiceField(choices=Language.choices, default=Language.DUTCH)
+
+    class Meta:
+        model = Customer
+        fields = ["id", "name", "email", "phone", "customer_number", "language", "created_at"]
+        read_only_fields = ["id", "created_at"]
+        # Uniqueness and requiredness are the service's to judge, with its own messages.
+        extra_kwargs = {"customer_number": {"validators": []}}
+
+
+class RootCauseSerializer(serializers.ModelSerializer):
+    group = serializers.CharField(source="parent.code", default=None, read_only=True)
+
+    class Meta:
+        model = RootCause
+        fields = ["id", "code", "group", "name_nl", "name_en", "description", "active"]
+        read_only_fields = fields
+
+
+class CustomerSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Customer
+        fields = ["id", "name", "customer_number", "language"]
+        read_only_fields = fields
+
+
+class RootCauseSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RootCause
+        fields = ["id", "code", "name_nl", "name_en"]
+        read_only_fields = fields
+
+
+class ComplaintListSerializer(serializers.ModelSerializer):
+    customer = CustomerSummarySerializer(read_only=True)
+    owner = UserSummarySerializer(read_only=True)
+    root_cause = RootCauseSummarySerializer(read_only=True)
+    is_overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "reference",
+            "customer",
+            "channel",
+            "received_at",
+            "subject",
+            "category",
+            "priority",
+            "owner",
+            "stage",
+            "acknowledge_due_at",
+            "resolve_due_at",
+            "is_overdue",
+            "outcome",
+            "root_cause",
+        ]
+        read_only_fields = fields
+
+    def get_is_overdue(self, obj: Complaint) -> bool:
+        now = timezone.now()
+        if not obj.is_open:
+            return False
+        return obj.resolve_due_at < now or (
+            obj.acknowledged_at is None and obj.acknowledge_due_at < now
+        )
+
+
+class UnderstandingSerializer(serializers.ModelSerializer):
+    recorded_by = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = UnderstandingStep
+        fields = ["emotion", "intensity", "acknowledgement", "recorded_by", "recorded_at"]
+        read_only_fields = fields
+
+
+class ApologySerializer(serializers.ModelSerializer):
+    recorded_by = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = ApologyStep
+        fields = ["apology", "apologised_at", "recorded_by", "recorded_at"]
+        read_only_fields = fields
+
+
+class SolutionSerializer(serializers.ModelSerializer):
+    recorded_by = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = SolutionStep
+        fields = ["facts_summary", "next_steps", "promised_at", "recorded_by", "recorded_at"]
+        read_only_fields = fields
+
+
+class ComplaintDetailSerializer(ComplaintListSerializer):
+    understanding = serializers.SerializerMethodField()
+    apology = serializers.SerializerMethodField()
+    solution = serializers.SerializerMethodField()
+    available_actions = serializers.SerializerMethodField()
+
+    class Meta(ComplaintListSerializer.Meta):
+        fields = [
+            *ComplaintListSerializer.Meta.fields,
+            "facts",
+            "emotion_at_intake",
+            "emotion_intensity",
+            "emotion_at_resolution",
+            "request_domain",
+            "balance",
+            "alternatives_offered",
+            "resolution_summary",
+            "customer_contribution",
+            "liability",
+            "acknowledged_at",
+            "resolved_at",
+            "closed_at",
+            "created_at",
+            "updated_at",
+            "understanding",
+            "apology",
+            "solution",
+            "available_actions",
+        ]
+        read_only_fields = fields
+
+    @staticmethod
+    def _step(obj: Complaint, name: str, serializer: type[serializers.Serializer]) -> Any:
+        step = getattr(obj, name, None)
+        return serializer(step).data if step is not None else None
+
+    @extend_schema_field(UnderstandingSerializer(allow_null=True))
+    def get_understanding(self, obj: Complaint) -> Any:
+        return self._step(obj, "understanding", UnderstandingSerializer)
+
+    @extend_schema_field(ApologySerializer(allow_null=True))
+    def get_apology(self, obj: Complaint) -> Any:
+        return self._step(obj, "apology", ApologySerializer)
+
+    @extend_schema_field(SolutionSerializer(allow_null=True))
+    def get_solution(self, obj: Complaint) -> Any:
+        return self._step(obj, "solution", SolutionSerializer)
+
+    def get_available_actions(self, obj: Complaint) -> list[str]:
+        """The steps the requesting user can take now (empty when they may not act)."""
+        request = self.context.get("request")
+        if request is None or not policies.can_work(request.user, obj):
+            return []
+        actions = [str(t) for t in allowed_transitions(obj.stage)]
+        return [*actions, "transfer"] if obj.is_open else actions
+
+
+class ComplaintCreateSerializer(serializers.Serializer):
+    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    subject = serializers.CharField(max_length=200)
+    facts = serializers.CharField()
+    category = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
+    received_at = serializers.DateTimeField(required=False)
+    emotion_at_intake = serializers.ChoiceField(
+        choices=Emotion.choices, required=False, allow_blank=True, default=""
+    )
+    emotion_intensity = serializers.IntegerField(
+        min_value=1, max_value=5, required=False, allow_null=True, default=None
+    )
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+
+
+class ComplaintUpdateSerializer(serializers.Serializer):
+    """The details that may be corrected while a complaint is open. ``stage`` is not here."""
+
+    subject = serializers.CharField(max_length=200, required=False)
+    facts = serializers.CharField(required=False)
+    category = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+
+
+class UnderstandInputSerializer(serializers.Serializer):
+    emotion = serializers.ChoiceField(choices=Emotion.choices)
+    intensity = serializers.IntegerField(min_value=1, max_value=5)
+    acknowledgement = serializers.CharField()
+
+
+class ApologiseInputSerializer(serializers.Serializer):
+    apology = serializers.CharField()
+    apologised_at = serializers.DateTimeField(required=False)
+
+
+class SolveInputSerializer(serializers.Serializer):
+    facts_summary = serializers.CharField()
+    next_steps = serializers.CharField()
+    promised_at = serializers.DateTimeField()
+
+
+class ResolveInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    resolution_summary = serializers.CharField()
+    root_cause = serializers.PrimaryKeyRelatedField(queryset=RootCause.objects.all())
+    emotion_at_resolution = serializers.ChoiceField(choices=Emotion.choices)
+    liability = serializers.ChoiceField(choices=Liability.choices)
+    customer_contribution = serializers.CharField(required=False, allow_blank=True, default="")
+    request_domain = serializers.ChoiceField(
+        choices=RequestDomain.choices, required=False, allow_blank=True, default=""
+    )
+    balance = serializers.ChoiceField(
+        choices=Balance.choices, required=False, allow_blank=True, default=""
+    )
+    alternatives_offered = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CloseInputSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReopenInputSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class TransferInputSerializer(serializers.Serializer):
+    to_user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    reason = serializers.CharField()
+
+
+class InteractionSerializer(serializers.ModelSerializer):
+    author = UserSummarySerializer(read_only=True)
+    kind = serializers.ChoiceField(choices=InteractionKind.choices)
+    direction = serializers.ChoiceField(choices=Direction.choices, default=Direction.INTERNAL)
+    occurred_at = serializers.DateTimeField(required=False)
+
+    class Meta:
+        model = Interaction
+        fields = ["id", "kind", "direction", "summary", "occurred_at", "author", "created_at"]
+        read_only_fields = ["id", "author", "created_at"]
+
+
+class ComplaintEventSerializer(serializers.ModelSerializer):
+    actor = UserSummarySerializer(read_only=True, allow_null=True)
+    type_display = serializers.CharField(source="get_type_display", read_only=True)
+
+    class Meta:
+        model = ComplaintEvent
+        fields = [
+            "id",
+            "type",
+            "type_display",
+            "actor",
+            "from_stage",
+            "to_stage",
+            "payload",
+            "created_at",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,210 @@
+"""REST endpoints for customers and complaints; the triad steps are POST actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.filters import SearchFilter
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from complaints import selectors, services, workflow
+from complaints.api import serializers as s
+from complaints.api.filters import ComplaintFilter
+from complaints.api.pagination import NewestFirstPagination
+from complaints.models import Complaint, Customer, RootCause
+from complaints.states import Transition
+
+_ERRORS = {
+    400: OpenApiResponse(description="Invalid data: field names with messages."),
+    403: OpenApiResponse(description="Not allowed for this user."),
+    404: OpenApiResponse(description="No such complaint, or not visible to this user."),
+}
+_TRANSITION_ERRORS = {
+    **_ERRORS,
+    409: OpenApiResponse(description="Not possible in the complaint's current stage."),
+}
+
+
+class CustomerViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Customers: find (``search``), register and correct their details."""
+
+    serializer_class = s.CustomerSerializer
+    pagination_class = NewestFirstPagination
+    filter_backends = [SearchFilter]
+    search_fields = ["name", "email", "=customer_number", "phone"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Customer]:
+        return selectors.customer_list(user=self.request.user)  # type: ignore[arg-type]
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        serializer.instance = services.customer_create(actor=self.request.user, **serializer.validated_data)  # type: ignore[arg-type]
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        assert serializer.instance is not None
+        serializer.instance = services.customer_update(
+            customer=serializer.instance, actor=self.request.user, **serializer.validated_data  # type: ignore[arg-type]
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List complaints the user may see", responses={200: s.ComplaintListSerializer}),
+    retrieve=extend_schema(responses={200: s.ComplaintDetailSerializer, 404: _ERRORS[404]}),
+)
+class ComplaintViewSet(viewsets.GenericViewSet):
+    """Complaints and their triad workflow. Identified by reference, e.g. ``KL-2026-000123``."""
+
+    lookup_field = "reference"
+    lookup_value_regex = r"KL-\d{4}-\d{6,}"
+    filterset_class = ComplaintFilter
+    serializer_class = s.ComplaintDetailSerializer
+
+    def get_queryset(self) -> QuerySet[Complaint]:
+        return selectors.complaint_list(user=self.request.user)  # type: ignore[arg-type]
+
+    def get_object(self) -> Complaint:
+        complaint = selectors.complaint_get_for_user(
+            user=self.request.user,  # type: ignore[arg-type]
+            reference=self.kwargs["reference"],
+        )
+        self.check_object_permissions(self.request, complaint)
+        return complaint
+
+    def _detail(self, complaint: Complaint, *, status_code: int = status.HTTP_200_OK) -> Response:
+        fresh = selectors.complaint_get_for_user(user=self.request.user, reference=complaint.reference)  # type: ignore[arg-type]
+        return Response(
+            s.ComplaintDetailSerializer(fresh, context=self.get_serializer_context()).data,
+            status=status_code,
+        )
+
+    def list(self, request: Request) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        data = s.ComplaintListSerializer(page, many=True, context=self.get_serializer_context()).data
+        return self.get_paginated_response(data)
+
+    def retrieve(self, request: Request, reference: str) -> Response:
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        request=s.ComplaintCreateSerializer,
+        responses={201: s.ComplaintDetailSerializer, **_ERRORS},
+    )
+    def create(self, request: Request) -> Response:
+        data = _valid(s.ComplaintCreateSerializer, request)
+        complaint = services.complaint_create(actor=request.user, **data)  # type: ignore[arg-type]
+        return self._detail(complaint, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.ComplaintUpdateSerializer,
+        responses={200: s.ComplaintDetailSerializer, **_TRANSITION_ERRORS},
+    )
+    def partial_update(self, request: Request, reference: str) -> Response:
+        complaint = self.get_object()
+        data = _valid(s.ComplaintUpdateSerializer, request)
+        complaint = services.complaint_update_details(complaint=complaint, actor=request.user, **data)  # type: ignore[arg-type]
+        return self._detail(complaint)
+
+    def _transition(
+        self, request: Request, transition: Transition, input_class: type[serializers.Serializer]
+    ) -> Response:
+        complaint = self.get_object()
+        # Answer 403/409 before judging the data, so a refusal never depends on the payload.
+        workflow.check_allowed(complaint, actor=request.user, transition=transition)  # type: ignore[arg-type]
+        data = _valid(input_class, request)
+        complaint = workflow.run(transition, complaint, actor=request.user, **data)  # type: ignore[arg-type]
+        return self._detail(complaint)
+
+    @extend_schema(request=s.UnderstandInputSerializer, responses={200: s.ComplaintDetailSerializer, **_TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def understand(self, request: Request, reference: str) -> Response:
+        """Step 1 – show understanding: the emotion sensed and how it was acknowledged."""
+        return self._transition(request, Transition.UNDERSTAND, s.UnderstandInputSerializer)
+
+    @extend_schema(request=s.ApologiseInputSerializer, responses={200: s.ComplaintDetailSerializer, **_TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def apologise(self, request: Request, reference: str) -> Response:
+        """Step 2 – apologise for the inconvenience."""
+        return self._transition(request, Transition.APOLOGISE, s.ApologiseInputSerializer)
+
+    @extend_schema(request=s.SolveInputSerializer, responses={200: s.ComplaintDetailSerializer, **_TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def solve(self, request: Request, reference: str) -> Response:
+        """Step 3 – solve: the facts, the next steps and the promised moment."""
+        return self._transition(request, Transition.SOLVE, s.SolveInputSerializer)
+
+    @extend_schema(request=s.ResolveInputSerializer, responses={200: s.ComplaintDetailSerializer, **_TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def resolve(self, request: Request, reference: str) -> Response:
+        """Resolve with outcome and root cause; a (partial) no needs domain, balance, alternatives."""
+        return self._transition(request, Transition.RESOLVE, s.ResolveInputSerializer)
+
+    @extend_schema(request=s.CloseInputSerializer, responses={200: s.ComplaintDetailSerializer, **_TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, reference: str) -> Response:
+        return self._transition(request, Transition.CLOSE, s.CloseInputSerializer)
+
+    @extend_schema(request=s.ReopenInputSerializer, responses={200: s.ComplaintDetailSerializer, **_TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, reference: str) -> Response:
+        return self._transition(request, Transition.REOPEN, s.ReopenInputSerializer)
+
+    @extend_schema(request=s.TransferInputSerializer, responses={200: s.ComplaintDetailSerializer, **_TRANSITION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def transfer(self, request: Request, reference: str) -> Response:
+        """Hand the complaint to another owner, with a reason."""
+        complaint = self.get_object()
+        data = _valid(s.TransferInputSerializer, request)
+        complaint = services.complaint_transfer(complaint=complaint, actor=request.user, **data)  # type: ignore[arg-type]
+        return self._detail(complaint)
+
+    @extend_schema(
+        methods=["get"], responses={200: s.InteractionSerializer(many=True), 404: _ERRORS[404]}
+    )
+    @extend_schema(
+        methods=["post"],
+        request=s.InteractionSerializer,
+        responses={201: s.InteractionSerializer, **_TRANSITION_ERRORS},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    def interactions(self, request: Request, reference: str) -> Response:
+        """Calls, emails, chats, letters, meetings and notes on the complaint."""
+        complaint = self.get_object()
+        if request.method == "POST":
+            data = _valid(s.InteractionSerializer, request)
+            interaction = services.interaction_add(complaint=complaint, actor=request.user, **data)  # type: ignore[arg-type]
+            return Response(s.InteractionSerializer(interaction).data, status=status.HTTP_201_CREATED)
+        items = selectors.complaint_interactions(complaint=complaint)
+        return Response(s.InteractionSerializer(items, many=True).data)
+
+    @extend_schema(responses={200: s.ComplaintEventSerializer(many=True), 404: _ERRORS[404]})
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def timeline(self, request: Request, reference: str) -> Response:
+        """The audit trail: every step, with who, when and what, oldest first."""
+        events = selectors.complaint_timeline(complaint=self.get_object())
+        return Response(s.ComplaintEventSerializer(events, many=True).data)
+
+
+class RootCauseViewSet(viewsets.ReadOnlyModelViewSet):
+    """The root-cause taxonomy: groups and the causes within them."""
+
+    serializer_class = s.RootCauseSerializer
+    pagination_class = None
+    queryset = RootCause.objects.select_related("parent").order_by("parent__code", "code")
+
+
+def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)

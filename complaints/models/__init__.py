@@ -1,0 +1,21 @@
+from complaints.models.activity import Interaction, OwnershipTransfer
+from complaints.models.complaint import Complaint, ComplaintQuerySet, ReferenceCounter
+from complaints.models.customer import Customer
+from complaints.models.events import ComplaintEvent, EventType
+from complaints.models.steps import ApologyStep, SolutionStep, UnderstandingStep
+from complaints.models.taxonomy import RootCause
+
+__all__ = [
+    "ApologyStep",
+    "Complaint",
+    "ComplaintEvent",
+    "ComplaintQuerySet",
+    "Customer",
+    "EventType",
+    "Interaction",
+    "OwnershipTransfer",
+    "ReferenceCounter",
+    "RootCause",
+    "SolutionStep",
+    "UnderstandingStep",
+]

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from complaints.choices import Language
+
+
+class Customer(models.Model):
+    """The person who complains; never logs in, but receives letters in their own language."""
+
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    customer_number = models.CharField(
+        _("customer number"), max_length=40, blank=True, db_index=True
+    )
+    language = models.CharField(
+        _("preferred language"), max_length=2, choices=Language.choices, default=Language.DUTCH
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer_number"],
+                condition=~models.Q(customer_number=""),
+                name="customer_number_unique_when_set",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.customer_number})" if self.customer_number else self.name

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EventType(models.TextChoices):
+    """Audit event types. Stored values are never renamed: reports read them."""
+
+    RECEIVED = "complaint_received", _("Complaint received")
+    UNDERSTOOD = "understanding_shown", _("Understanding shown")
+    APOLOGISED = "apologised", _("Apologised")
+    SOLVED = "solution_given", _("Solution given")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
+    OWNER_CHANGED = "ownership_transferred", _("Ownership transferred")
+    INTERACTION_ADDED = "interaction_added", _("Interaction added")
+    DETAILS_CHANGED = "details_changed", _("Details changed")
+
+
+class ComplaintEvent(models.Model):
+    """Append-only audit trail of a complaint: who did what, when, from which stage to which."""
+
+    complaint = models.ForeignKey(
+        "complaints.Complaint", on_delete=models.CASCADE, related_name="events"
+    )
+    type = models.CharField(_("type"), max_length=40, choices=EventType.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the system acted."),
+    )
+    from_stage = models.CharField(_("from stage"), max_length=20, blank=True)
+    to_stage = models.CharField(_("to stage"), max_length=20, blank=True)
+    payload = models.JSONField(_("details"), default=dict, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("complaint event")
+        verbose_name_plural = _("complaint events")
+        indexes = [models.Index(fields=["complaint", "created_at"], name="event_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,57 @@
+"""Who may see and act on which complaint: role permissions plus ownership and team.
+
+- Agents see their own and their team's complaints and work only their own.
+- Managers also see and work the complaints of the teams they manage, and reassign them.
+- Quality sees every complaint and works none. Admins see and work every complaint.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from complaints.errors import ActionForbidden
+from complaints.models import Complaint
+
+
+def visible_complaints_q(user: User) -> Q | None:
+    """A filter for the complaints ``user`` may see; None means all of them."""
+    if not user.is_active or not user.has_perm("complaints.view_complaint"):
+        return Q(pk__in=[])
+    if user.has_perm("complaints.view_all_complaints"):
+        return None
+    q = Q(owner=user)
+    if user.team_id:
+        q |= Q(owner__team_id=user.team_id)
+    if user.has_perm("complaints.supervise_complaint"):
+        q |= Q(owner__team__manager=user)
+    return q
+
+
+def supervises(user: User, complaint: Complaint) -> bool:
+    """True when ``user`` may act on the complaint as the owner's manager (or as admin)."""
+    if not user.has_perm("complaints.supervise_complaint"):
+        return False
+    if user.has_perm("complaints.view_all_complaints"):
+        return True
+    team = complaint.owner.team
+    return team is not None and team.manager_id == user.pk
+
+
+def can_work(user: User, complaint: Complaint) -> bool:
+    if not user.is_active or not user.has_perm("complaints.work_complaint"):
+        return False
+    return complaint.owner_id == user.pk or supervises(user, complaint)
+
+
+def ensure_can_work(user: User, complaint: Complaint) -> None:
+    if not can_work(user, complaint):
+        raise ActionForbidden(
+            _("Only the owner of this complaint or their manager may do this.")
+        )
+
+
+def can_own(user: User) -> bool:
+    """Whether a complaint may be given to ``user`` (an active agent, manager or admin)."""
+    return user.is_active and user.has_perm("complaints.work_complaint")

@@ -1,0 +1,97 @@
+"""Reads: what a user may see, filtered, with the related rows a page needs fetched up front."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import User
+from complaints import policies
+from complaints.models import Complaint, ComplaintEvent, Customer, Interaction, RootCause
+from complaints.models.complaint import overdue_q
+
+
+def complaint_visible(*, user: User) -> QuerySet[Complaint]:
+    q = policies.visible_complaints_q(user)
+    qs = Complaint.objects.all()
+    return qs if q is None else qs.filter(q)
+
+
+def complaint_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Complaint]:
+    """The complaints ``user`` may see, narrowed by ``filters`` (the API's and the UI's)."""
+    qs = complaint_visible(user=user).select_related(
+        "customer", "owner", "owner__team", "root_cause"
+    )
+    return complaint_filter(qs, filters or {})
+
+
+def complaint_filter(qs: QuerySet[Complaint], filters: dict[str, Any]) -> QuerySet[Complaint]:
+    now: datetime = filters.get("now") or timezone.now()
+    if stages := filters.get("stage"):
+        qs = qs.filter(stage__in=stages if isinstance(stages, list | tuple) else [stages])
+    for field in ("owner", "channel", "priority", "root_cause"):
+        if value := filters.get(field):
+            qs = qs.filter(**{field: value})
+    if (overdue := filters.get("overdue")) is not None:
+        qs = qs.filter(overdue_q(now)) if overdue else qs.exclude(overdue_q(now))
+    if received_after := filters.get("received_after"):
+        qs = qs.filter(received_at__gte=received_after)
+    if received_before := filters.get("received_before"):
+        qs = qs.filter(received_at__lt=received_before)
+    if text := (filters.get("q") or "").strip():
+        qs = qs.filter(
+            Q(reference__iexact=text)
+            | Q(subject__icontains=text)
+            | Q(customer__name__icontains=text)
+            | Q(customer__customer_number__iexact=text)
+            | Q(customer__email__iexact=text)
+        )
+    return qs
+
+
+def complaint_get_for_user(*, user: User, reference: str) -> Complaint:
+    """The complaint, or 404 when it does not exist or ``user`` may not see it."""
+    complaint = (
+        complaint_visible(user=user)
+        .select_related(
+            "customer", "owner", "owner__team", "root_cause", "root_cause__parent",
+            "understanding", "apology", "solution",
+        )
+        .filter(reference=reference)
+        .first()
+    )
+    if complaint is None:
+        raise Http404
+    return complaint
+
+
+def complaint_timeline(*, complaint: Complaint) -> QuerySet[ComplaintEvent]:
+    return complaint.events.select_related("actor").order_by("created_at", "id")
+
+
+def complaint_interactions(*, complaint: Complaint) -> QuerySet[Interaction]:
+    return complaint.interactions.select_related("author").order_by("occurred_at", "id")
+
+
+def customer_list(*, user: User, q: str = "") -> QuerySet[Customer]:
+    if not user.has_perm("complaints.view_customer"):
+        return Customer.objects.none()
+    qs = Customer.objects.all()
+    if text := q.strip():
+        qs = qs.filter(
+            Q(name__icontains=text)
+            | Q(email__icontains=text)
+            | Q(customer_number__iexact=text)
+            | Q(phone__icontains=text)
+        )
+    return qs
+
+
+def root_cause_choices(*, include_retired: bool = False) -> QuerySet[RootCause]:
+    """The causes that can be given when resolving (level two of the taxonomy)."""
+    qs = RootCause.objects.filter(parent__isnull=False).select_related("parent")
+    return qs if include_retired else qs.filter(active=True, parent__active=True)

@@ -1,0 +1,323 @@
+"""Writes on customers and complaints other than stage transitions (those are in workflow)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from complaints import events, policies
+from complaints.choices import Channel, Direction, Emotion, InteractionKind, Language, Priority
+from complaints.errors import ActionForbidden, ErrorCollector, TransitionNotAllowed
+from complaints.models import (
+    Complaint,
+    Customer,
+    Interaction,
+    OwnershipTransfer,
+    ReferenceCounter,
+)
+
+
+def _check_choice(errors: ErrorCollector, field: str, value: str, choices: list[str]) -> None:
+    if value and value not in choices:
+        errors.add(field, _("“%(value)s” is not a valid choice.") % {"value": value})
+
+
+def _clean(
+    instance: Customer | Complaint,
+    errors: ErrorCollector,
+    exclude: list[str],
+    *,
+    constraints: bool = False,
+) -> None:
+    """Run the model's own field validation and add its messages to ``errors``."""
+    try:
+        instance.full_clean(
+            exclude=exclude, validate_unique=True, validate_constraints=constraints
+        )
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            for message in messages:
+                errors.add(field, message)
+
+
+# --- Customers ---------------------------------------------------------------------------------
+
+
+def customer_create(
+    *,
+    name: str,
+    actor: User,
+    email: str = "",
+    phone: str = "",
+    customer_number: str = "",
+    language: str = Language.DUTCH,
+) -> Customer:
+    if not actor.has_perm("complaints.add_customer"):
+        raise ActionForbidden(_("You are not allowed to register customers."))
+    customer = Customer(
+        name=(name or "").strip(),
+        email=(email or "").strip(),
+        phone=(phone or "").strip(),
+        customer_number=(customer_number or "").strip(),
+        language=language,
+    )
+    errors = ErrorCollector()
+    errors.require("name", customer.name)
+    if not (customer.email or customer.phone):
+        errors.add("email", _("Give an email address or a phone number to reach the customer."))
+    _clean(customer, errors, exclude=[], constraints=True)
+    errors.raise_if_any()
+    customer.save()
+    return customer
+
+
+def customer_update(*, customer: Customer, actor: User, **fields: Any) -> Customer:
+    if not actor.has_perm("complaints.change_customer"):
+        raise ActionForbidden(_("You are not allowed to change customers."))
+    allowed = {"name", "email", "phone", "customer_number", "language"}
+    unknown = set(fields) - allowed
+    errors = ErrorCollector()
+    for field in sorted(unknown):
+        errors.add(field, _("This field cannot be changed."))
+    errors.raise_if_any()
+    with transaction.atomic():
+        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        for field, value in fields.items():
+            setattr(locked, field, (value or "").strip() if isinstance(value, str) else value)
+        errors.require("name", locked.name)
+        _clean(locked, errors, exclude=[], constraints=True)
+        errors.raise_if_any()
+        locked.save(update_fields=list(fields))
+    return locked
+
+
+# --- Complaints --------------------------------------------------------------------------------
+
+
+def deadlines_for(*, priority: str, received_at: datetime) -> tuple[datetime, datetime]:
+    """The acknowledge and resolve deadlines the policy gives a complaint of ``priority``."""
+    policy = settings.COMPLAINT_DEADLINES_HOURS[priority]
+    return (
+        received_at + timedelta(hours=policy["acknowledge"]),
+        received_at + timedelta(hours=policy["resolve"]),
+    )
+
+
+def reference_next(*, year: int) -> str:
+    """The next human reference for ``year``: KL-2026-000123. Call inside a transaction."""
+    # The UPDATE takes the counter row's lock until commit, so two creates never get one number.
+    updated = ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
+    if not updated:
+        try:
+            with transaction.atomic():
+                ReferenceCounter.objects.create(year=year, last=1)
+        except IntegrityError:  # another request created the year's row first
+            ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
+    number = ReferenceCounter.objects.values_list("last", flat=True).get(year=year)
+    return f"KL-{year}-{number:06d}"
+
+
+def complaint_create(
+    *,
+    customer: Customer,
+    channel: str,
+    subject: str,
+    facts: str,
+    actor: User,
+    owner: User | None = None,
+    received_at: datetime | None = None,
+    category: str = "",
+    priority: str = Priority.NORMAL,
+    emotion_at_intake: str = "",
+    emotion_intensity: int | None = None,
+    now: datetime | None = None,
+) -> Complaint:
+    """Log a complaint. Whoever receives it owns it, unless an owner is named explicitly."""
+    now = now or timezone.now()
+    if not actor.has_perm("complaints.add_complaint"):
+        raise ActionForbidden(_("You are not allowed to log complaints."))
+    owner = owner or actor
+    received_at = received_at or now
+
+    errors = ErrorCollector()
+    errors.require("subject", subject)
+    errors.require("facts", facts)
+    errors.require("channel", channel)
+    _check_choice(errors, "channel", channel, Channel.values)
+    _check_choice(errors, "priority", priority, Priority.values)
+    _check_choice(errors, "emotion_at_intake", emotion_at_intake, Emotion.values)
+    if emotion_intensity is not None and not 1 <= emotion_intensity <= 5:
+        errors.add("emotion_intensity", _("Give the intensity from 1 (mild) to 5 (very strong)."))
+    if emotion_intensity is not None and not emotion_at_intake:
+        errors.add("emotion_at_intake", _("Say which emotion has this intensity."))
+    if timezone.is_naive(received_at):
+        errors.add("received_at", _("Give the moment with its time zone."))
+    elif received_at > now + timedelta(minutes=5):
+        errors.add("received_at", _("A complaint cannot be received in the future."))
+    if owner != actor and not policies.can_own(owner):
+        errors.add("owner", _("This person cannot own complaints."))
+    elif owner != actor and not actor.has_perm("complaints.supervise_complaint"):
+        errors.add("owner", _("Only a manager can log a complaint for someone else."))
+    errors.raise_if_any()
+
+    acknowledge_due_at, resolve_due_at = deadlines_for(priority=priority, received_at=received_at)
+    with transaction.atomic():
+        complaint = Complaint(
+            reference=reference_next(year=timezone.localtime(received_at).year),
+            customer=customer,
+            channel=channel,
+            received_at=received_at,
+            subject=subject.strip(),
+            facts=facts.strip(),
+            category=(category or "").strip(),
+            priority=priority,
+            owner=owner,
+            emotion_at_intake=emotion_at_intake,
+            emotion_intensity=emotion_intensity,
+            acknowledge_due_at=acknowledge_due_at,
+            resolve_due_at=resolve_due_at,
+        )
+        _clean(complaint, errors, exclude=["reference"])
+        errors.raise_if_any()
+        complaint.save()
+        events.complaint_received_event(complaint=complaint, actor=actor, at=now)
+    return complaint
+
+
+EDITABLE_DETAILS = ("subject", "facts", "category", "priority")
+
+
+def complaint_update_details(
+    *, complaint: Complaint, actor: User, now: datetime | None = None, **fields: Any
+) -> Complaint:
+    """Correct the subject, facts, category or priority of an open complaint (logged)."""
+    now = now or timezone.now()
+    errors = ErrorCollector()
+    for field in sorted(set(fields) - set(EDITABLE_DETAILS)):
+        errors.add(field, _("This field cannot be changed here."))
+    errors.raise_if_any()
+    with transaction.atomic():
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        policies.ensure_can_work(actor, locked)
+        if not locked.is_open:
+            raise TransitionNotAllowed(_("A resolved or closed complaint cannot be changed; reopen it first."))
+        if "subject" in fields:
+            errors.require("subject", fields["subject"])
+        if "facts" in fields:
+            errors.require("facts", fields["facts"])
+        if "priority" in fields:
+            _check_choice(errors, "priority", fields["priority"], Priority.values)
+        errors.raise_if_any()
+        changes: dict[str, list[Any]] = {}
+        for field, value in fields.items():
+            value = value.strip() if isinstance(value, str) else value
+            old = getattr(locked, field)
+            if old != value:
+                changes[field] = [old, value]
+                setattr(locked, field, value)
+        if not changes:
+            return locked
+        update_fields = [*changes, "updated_at"]
+        if "priority" in changes:
+            locked.acknowledge_due_at, locked.resolve_due_at = deadlines_for(
+                priority=locked.priority, received_at=locked.received_at
+            )
+            update_fields += ["acknowledge_due_at", "resolve_due_at"]
+        _clean(locked, errors, exclude=["reference"])
+        errors.raise_if_any()
+        locked.save(update_fields=update_fields)
+        events.details_changed_event(complaint=locked, actor=actor, at=now, changes=changes)
+    return locked
+
+
+def complaint_transfer(
+    *,
+    complaint: Complaint,
+    actor: User,
+    to_user: User,
+    reason: str,
+    now: datetime | None = None,
+) -> Complaint:
+    """Hand the complaint to another owner, explicitly and with a reason (logged)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        policies.ensure_can_work(actor, locked)
+        if not locked.is_open:
+            raise TransitionNotAllowed(
+                _("A resolved or closed complaint cannot change owner; reopen it first.")
+            )
+        errors = ErrorCollector()
+        errors.require("reason", reason)
+        if to_user.pk == locked.owner_id:
+            errors.add("to_user", _("This person already owns the complaint."))
+        elif not policies.can_own(to_user):
+            errors.add("to_user", _("This person cannot own complaints."))
+        errors.raise_if_any()
+        previous = locked.owner
+        OwnershipTransfer.objects.create(
+            complaint=locked,
+            from_user=previous,
+            to_user=to_user,
+            reason=reason.strip(),
+            transferred_by=actor,
+            transferred_at=now,
+        )
+        locked.owner = to_user
+        locked.save(update_fields=["owner", "updated_at"])
+        events.ownership_transferred_event(
+            complaint=locked,
+            actor=actor,
+            at=now,
+            from_user=previous,
+            to_user=to_user,
+            reason=reason.strip(),
+        )
+    return locked
+
+
+def interaction_add(
+    *,
+    complaint: Complaint,
+    actor: User,
+    kind: str,
+    summary: str,
+    direction: str = Direction.INTERNAL,
+    occurred_at: datetime | None = None,
+    now: datetime | None = None,
+) -> Interaction:
+    """Record a call, email, chat, letter, meeting or note on the complaint."""
+    now = now or timezone.now()
+    occurred_at = occurred_at or now
+    errors = ErrorCollector()
+    errors.require("kind", kind)
+    _check_choice(errors, "kind", kind, InteractionKind.values)
+    _check_choice(errors, "direction", direction, Direction.values)
+    errors.require("summary", summary)
+    if occurred_at > now + timedelta(minutes=5):
+        errors.add("occurred_at", _("An interaction cannot take place in the future."))
+    with transaction.atomic():
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        policies.ensure_can_work(actor, locked)
+        errors.raise_if_any()
+        interaction = Interaction.objects.create(
+            complaint=locked,
+            kind=kind,
+            direction=direction,
+            summary=summary.strip(),
+            occurred_at=occurred_at,
+            author=actor,
+        )
+        events.interaction_added_event(
+            complaint=locked, actor=actor, at=now, interaction_id=interaction.pk, kind=kind
+        )
+    return interaction
+

@@ -1,0 +1,373 @@
+"""The triad workflow: the only code that changes a complaint's stage.
+
+Each transition is one function ``(complaint, *, actor, **step_data)``. Inside one transaction
+it locks the row, checks the permission and the stage, validates the data, writes the step
+record, saves the complaint and writes the audit event. Any refusal raises before the first
+write, and the transaction undoes everything if a later write fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from complaints import events, policies
+from complaints.choices import Balance, Emotion, Liability, Outcome, RequestDomain
+from complaints.errors import ErrorCollector, TransitionNotAllowed
+from complaints.models import (
+    ApologyStep,
+    Complaint,
+    EventType,
+    RootCause,
+    SolutionStep,
+    UnderstandingStep,
+)
+from complaints.states import TRANSITIONS, Stage, Transition
+
+# Tolerance for clocks of the agent's machine and the server when a moment must be "now or past".
+_CLOCK_SKEW = timedelta(minutes=5)
+
+_REFUSALS = {
+    Stage.RECEIVED: _("This complaint has just been received: show understanding first."),
+    Stage.UNDERSTOOD: _("Understanding has been shown; the next step is to apologise."),
+    Stage.APOLOGISED: _("The apology has been made; the next step is to solve."),
+    Stage.SOLVING: _("A solution is being worked on; the next step is to resolve."),
+    Stage.RESOLVED: _("This complaint is already resolved."),
+    Stage.CLOSED: _("This complaint is already closed."),
+}
+
+
+def check_allowed(complaint: Complaint, *, actor: User, transition: Transition) -> None:
+    """Raise if ``actor`` may not take ``transition`` now (permission first, then stage).
+
+    Used by the API and the web views to answer 403/409 before they look at the data; the
+    transition functions check again under the row lock.
+    """
+    policies.ensure_can_work(actor, complaint)
+    sources, _target = TRANSITIONS[transition]
+    if complaint.stage not in sources:
+        raise TransitionNotAllowed(_REFUSALS[Stage(complaint.stage)])
+
+
+def _lock(complaint: Complaint, *, actor: User, transition: Transition) -> Complaint:
+    # Another request may be moving the same complaint: the row lock makes them take turns,
+    # and the stage is checked again on the locked, fresh row.
+    locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    check_allowed(locked, actor=actor, transition=transition)
+    return locked
+
+
+def _move(
+    locked: Complaint,
+    *,
+    actor: User,
+    transition: Transition,
+    event_type: EventType,
+    at: datetime,
+    payload: dict[str, Any],
+    fields: dict[str, Any] | None = None,
+) -> Complaint:
+    from_stage = locked.stage
+    locked.stage = TRANSITIONS[transition][1]
+    for name, value in (fields or {}).items():
+        setattr(locked, name, value)
+    locked.save(update_fields=["stage", "updated_at", *(fields or {})])
+    events.stage_changed_event(
+        complaint=locked,
+        type=event_type,
+        actor=actor,
+        at=at,
+        from_stage=from_stage,
+        payload=payload,
+    )
+    return locked
+
+
+def _moment_not_in_future(errors: ErrorCollector, field: str, value: datetime, now: datetime) -> None:
+    if timezone.is_naive(value):
+        errors.add(field, _("Give the moment with its time zone."))
+    elif value > now + _CLOCK_SKEW:
+        errors.add(field, _("This moment cannot lie in the future."))
+
+
+# --- 1. Show understanding ---------------------------------------------------------------------
+
+
+def understand(
+    complaint: Complaint,
+    *,
+    actor: User,
+    emotion: str,
+    intensity: int | None,
+    acknowledgement: str,
+    now: datetime | None = None,
+) -> Complaint:
+    """Record the emotion sensed and how it was acknowledged (begrip tonen)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(complaint, actor=actor, transition=Transition.UNDERSTAND)
+        errors = ErrorCollector()
+        errors.require("emotion", emotion)
+        if emotion and emotion not in Emotion.values:
+            errors.add("emotion", _("Choose one of the listed emotions."))
+        if intensity is None:
+            errors.add("intensity", _("This field is required."))
+        elif not 1 <= intensity <= 5:
+            errors.add("intensity", _("Give the intensity from 1 (mild) to 5 (very strong)."))
+        errors.require("acknowledgement", acknowledgement)
+        errors.raise_if_any()
+        assert intensity is not None
+        UnderstandingStep.objects.create(
+            complaint=locked,
+            emotion=emotion,
+            intensity=intensity,
+            acknowledgement=acknowledgement.strip(),
+            recorded_by=actor,
+            recorded_at=now,
+        )
+        fields: dict[str, Any] = {"acknowledged_at": now}
+        if not locked.emotion_at_intake:
+            fields |= {"emotion_at_intake": emotion, "emotion_intensity": intensity}
+        return _move(
+            locked,
+            actor=actor,
+            transition=Transition.UNDERSTAND,
+            event_type=EventType.UNDERSTOOD,
+            at=now,
+            fields=fields,
+            payload={"emotion": emotion, "intensity": intensity, "acknowledgement": acknowledgement.strip()},
+        )
+
+
+# --- 2. Apologise ------------------------------------------------------------------------------
+
+
+def apologise(
+    complaint: Complaint,
+    *,
+    actor: User,
+    apology: str,
+    apologised_at: datetime | None = None,
+    now: datetime | None = None,
+) -> Complaint:
+    """Record the apology for the inconvenience (sorry zeggen), also when not liable."""
+    now = now or timezone.now()
+    apologised_at = apologised_at or now
+    with transaction.atomic():
+        locked = _lock(complaint, actor=actor, transition=Transition.APOLOGISE)
+        errors = ErrorCollector()
+        errors.require("apology", apology)
+        _moment_not_in_future(errors, "apologised_at", apologised_at, now)
+        if not errors.errors.get("apologised_at") and apologised_at < locked.received_at:
+            errors.add("apologised_at", _("The apology cannot precede the complaint."))
+        errors.raise_if_any()
+        ApologyStep.objects.create(
+            complaint=locked,
+            apology=apology.strip(),
+            apologised_at=apologised_at,
+            recorded_by=actor,
+            recorded_at=now,
+        )
+        return _move(
+            locked,
+            actor=actor,
+            transition=Transition.APOLOGISE,
+            event_type=EventType.APOLOGISED,
+            at=now,
+            payload={"apology": apology.strip(), "apologised_at": apologised_at},
+        )
+
+
+# --- 3. Solve ----------------------------------------------------------------------------------
+
+
+def solve(
+    complaint: Complaint,
+    *,
+    actor: User,
+    facts_summary: str,
+    next_steps: str,
+    promised_at: datetime | None,
+    now: datetime | None = None,
+) -> Complaint:
+    """Record the facts, the next steps and the moment promised to the customer (oplossen)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(complaint, actor=actor, transition=Transition.SOLVE)
+        errors = ErrorCollector()
+        errors.require("facts_summary", facts_summary)
+        errors.require("next_steps", next_steps)
+        if promised_at is None:
+            errors.add("promised_at", _("Say when the customer will hear from us."))
+        elif timezone.is_naive(promised_at):
+            errors.add("promised_at", _("Give the moment with its time zone."))
+        elif promised_at <= now:
+            errors.add("promised_at", _("The promised moment must lie in the future."))
+        errors.raise_if_any()
+        assert promised_at is not None
+        SolutionStep.objects.create(
+            complaint=locked,
+            facts_summary=facts_summary.strip(),
+            next_steps=next_steps.strip(),
+            promised_at=promised_at,
+            recorded_by=actor,
+            recorded_at=now,
+        )
+        return _move(
+            locked,
+            actor=actor,
+            transition=Transition.SOLVE,
+            event_type=EventType.SOLVED,
+            at=now,
+            payload={
+                "facts_summary": facts_summary.strip(),
+                "next_steps": next_steps.strip(),
+                "promised_at": promised_at,
+            },
+        )
+
+
+# --- Resolve, close, reopen --------------------------------------------------------------------
+
+SAYING_NO = frozenset({Outcome.PARTLY_UPHELD, Outcome.NOT_UPHELD})
+
+
+def resolve(
+    complaint: Complaint,
+    *,
+    actor: User,
+    outcome: str,
+    resolution_summary: str,
+    root_cause: RootCause | None,
+    emotion_at_resolution: str,
+    liability: str,
+    customer_contribution: str = "",
+    request_domain: str = "",
+    balance: str = "",
+    alternatives_offered: str = "",
+    now: datetime | None = None,
+) -> Complaint:
+    """Resolve with an outcome and a root cause. A (partial) no needs the request's domain,
+    the balance and the alternatives offered: say no with an alternative."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(complaint, actor=actor, transition=Transition.RESOLVE)
+        errors = ErrorCollector()
+        for field, value, choices in (
+            ("outcome", outcome, Outcome.values),
+            ("emotion_at_resolution", emotion_at_resolution, Emotion.values),
+            ("liability", liability, Liability.values),
+        ):
+            errors.require(field, value)
+            if value and value not in choices:
+                errors.add(field, _("“%(value)s” is not a valid choice.") % {"value": value})
+        errors.require("resolution_summary", resolution_summary)
+        if root_cause is None:
+            errors.add("root_cause", _("Every resolved complaint needs a root cause."))
+        elif root_cause.is_group:
+            errors.add("root_cause", _("Choose a cause within the group, not the group itself."))
+        elif not root_cause.active:
+            errors.add("root_cause", _("This root cause is retired; choose a current one."))
+        if outcome in SAYING_NO:
+            errors.require("request_domain", request_domain)
+            errors.require("balance", balance)
+            if not (alternatives_offered or "").strip():
+                errors.add(
+                    "alternatives_offered",
+                    _("When the answer is (partly) no, record the alternatives offered."),
+                )
+        if request_domain and request_domain not in RequestDomain.values:
+            errors.add("request_domain", _("“%(value)s” is not a valid choice.") % {"value": request_domain})
+        if balance and balance not in Balance.values:
+            errors.add("balance", _("“%(value)s” is not a valid choice.") % {"value": balance})
+        errors.raise_if_any()
+        assert root_cause is not None
+        fields = {
+            "outcome": outcome,
+            "resolution_summary": resolution_summary.strip(),
+            "root_cause": root_cause,
+            "emotion_at_resolution": emotion_at_resolution,
+            "liability": liability,
+            "customer_contribution": (customer_contribution or "").strip(),
+            "request_domain": request_domain or "",
+            "balance": balance or "",
+            "alternatives_offered": (alternatives_offered or "").strip(),
+            "resolved_at": now,
+        }
+        payload = {k: v for k, v in fields.items() if k not in {"root_cause", "resolved_at"}}
+        payload["root_cause"] = root_cause.code
+        return _move(
+            locked,
+            actor=actor,
+            transition=Transition.RESOLVE,
+            event_type=EventType.RESOLVED,
+            at=now,
+            fields=fields,
+            payload=payload,
+        )
+
+
+def close(
+    complaint: Complaint, *, actor: User, note: str = "", now: datetime | None = None
+) -> Complaint:
+    """Close a resolved complaint."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(complaint, actor=actor, transition=Transition.CLOSE)
+        return _move(
+            locked,
+            actor=actor,
+            transition=Transition.CLOSE,
+            event_type=EventType.CLOSED,
+            at=now,
+            fields={"closed_at": now},
+            payload={"note": (note or "").strip()},
+        )
+
+
+def reopen(
+    complaint: Complaint, *, actor: User, reason: str, now: datetime | None = None
+) -> Complaint:
+    """Take a resolved or closed complaint back to solving, with the reason why."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(complaint, actor=actor, transition=Transition.REOPEN)
+        errors = ErrorCollector()
+        errors.require("reason", reason)
+        errors.raise_if_any()
+        return _move(
+            locked,
+            actor=actor,
+            transition=Transition.REOPEN,
+            event_type=EventType.REOPENED,
+            at=now,
+            fields={"resolved_at": None, "closed_at": None},
+            payload={
+                "reason": reason.strip(),
+                "previous_outcome": locked.outcome,
+                "previous_resolved_at": locked.resolved_at,
+            },
+        )
+
+
+TRANSITION_FUNCTIONS: dict[Transition, Callable[..., Complaint]] = {
+    Transition.UNDERSTAND: understand,
+    Transition.APOLOGISE: apologise,
+    Transition.SOLVE: solve,
+    Transition.RESOLVE: resolve,
+    Transition.CLOSE: close,
+    Transition.REOPEN: reopen,
+}
+
+
+def run(
+    transition: Transition, complaint: Complaint, *, actor: User, **step_data: Any
+) -> Complaint:
+    """Take ``transition`` on ``complaint``; the single entry point for views and commands."""
+    return TRANSITION_FUNCTIONS[transition](complaint, actor=actor, **step_data)

@@ -1,0 +1,26 @@
+"""The one DRF exception handler: domain errors become 409/403/400 with messages in words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from complaints.errors import DomainError, InvalidData
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, InvalidData):
+        return Response(
+            {field: [str(m) for m in messages] for field, messages in exc.errors.items()},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, DomainError):
+        return Response({"detail": str(exc.message), "code": exc.code}, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        data = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        return Response(data, status=status.HTTP_400_BAD_REQUEST)
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,1 @@
+"""The monthly root-cause report lives here (see the learning-organisation issue)."""

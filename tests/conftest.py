@@ -1,0 +1,72 @@
+"""Personas: an agent and a colleague in one team, their manager, quality, an outsider."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import Team, User
+from accounts.roles import Role
+from tests.factories import TeamFactory, UserFactory
+
+
+@pytest.fixture
+def team(db: None) -> Team:
+    return TeamFactory(name="Klantenservice Noord")
+
+
+@pytest.fixture
+def manager(team: Team) -> User:
+    user = UserFactory(username="marieke", role=Role.MANAGER, team=team, approval_limit=Decimal("250"))
+    team.manager = user
+    team.save()
+    return user
+
+
+@pytest.fixture
+def agent(team: Team, manager: User) -> User:
+    return UserFactory(username="anna", role=Role.AGENT, team=team)
+
+
+@pytest.fixture
+def other_agent(team: Team, manager: User) -> User:
+    """A colleague of ``agent`` in the same team."""
+    return UserFactory(username="bram", role=Role.AGENT, team=team)
+
+
+@pytest.fixture
+def outsider(db: None) -> User:
+    """An agent of another team, with another manager."""
+    other = TeamFactory(name="Klantenservice Zuid")
+    boss = UserFactory(username="zoe", role=Role.MANAGER, team=other)
+    other.manager = boss
+    other.save()
+    return UserFactory(username="olaf", role=Role.AGENT, team=other)
+
+
+@pytest.fixture
+def quality(db: None) -> User:
+    return UserFactory(username="quinten", role=Role.QUALITY)
+
+
+@pytest.fixture
+def admin_user(db: None) -> User:
+    return UserFactory(username="admin", role=Role.ADMIN, is_staff=True)
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def api_as(api: APIClient):  # type: ignore[no-untyped-def]
+    """``api_as(user)`` gives an API client authenticated as ``user``."""
+
+    def login(user: User) -> APIClient:
+        api.force_authenticate(user=user)
+        return api
+
+    return login
