@@ -11,5 +11,7 @@ from complaints.states import OPEN_STAGES
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The landing page after login: who you are and how many complaints you own."""
-    open_count = complaint_list(user=request.user, filters={"owner": request.user.pk, "stage": list(OPEN_STAGES)}).count()  # type: ignore[arg-type]
+    open_count = complaint_list(
+        user=request.user, filters={"owner": request.user.pk, "stage": list(OPEN_STAGES)}
+    ).count()  # type: ignore[arg-type]
     return render(request, "accounts/home.html", {"open_count": open_count})

@@ -47,9 +47,7 @@ def can_work(user: User, complaint: Complaint) -> bool:
 
 def ensure_can_work(user: User, complaint: Complaint) -> None:
     if not can_work(user, complaint):
-        raise ActionForbidden(
-            _("Only the owner of this complaint or their manager may do this.")
-        )
+        raise ActionForbidden(_("Only the owner of this complaint or their manager may do this."))
 
 
 def can_own(user: User) -> bool:

@@ -58,8 +58,14 @@ def complaint_get_for_user(*, user: User, reference: str) -> Complaint:
     complaint = (
         complaint_visible(user=user)
         .select_related(
-            "customer", "owner", "owner__team", "root_cause", "root_cause__parent",
-            "understanding", "apology", "solution",
+            "customer",
+            "owner",
+            "owner__team",
+            "root_cause",
+            "root_cause__parent",
+            "understanding",
+            "apology",
+            "solution",
         )
         .filter(reference=reference)
         .first()

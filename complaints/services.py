@@ -39,9 +39,7 @@ def _clean(
 ) -> None:
     """Run the model's own field validation and add its messages to ``errors``."""
     try:
-        instance.full_clean(
-            exclude=exclude, validate_unique=True, validate_constraints=constraints
-        )
+        instance.full_clean(exclude=exclude, validate_unique=True, validate_constraints=constraints)
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             for message in messages:
@@ -208,7 +206,9 @@ def complaint_update_details(
         locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
         policies.ensure_can_work(actor, locked)
         if not locked.is_open:
-            raise TransitionNotAllowed(_("A resolved or closed complaint cannot be changed; reopen it first."))
+            raise TransitionNotAllowed(
+                _("A resolved or closed complaint cannot be changed; reopen it first.")
+            )
         if "subject" in fields:
             errors.require("subject", fields["subject"])
         if "facts" in fields:
@@ -320,4 +320,3 @@ def interaction_add(
             complaint=locked, actor=actor, at=now, interaction_id=interaction.pk, kind=kind
         )
     return interaction
-

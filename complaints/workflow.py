@@ -89,7 +89,9 @@ def _move(
     return locked
 
 
-def _moment_not_in_future(errors: ErrorCollector, field: str, value: datetime, now: datetime) -> None:
+def _moment_not_in_future(
+    errors: ErrorCollector, field: str, value: datetime, now: datetime
+) -> None:
     if timezone.is_naive(value):
         errors.add(field, _("Give the moment with its time zone."))
     elif value > now + _CLOCK_SKEW:
@@ -141,7 +143,11 @@ def understand(
             event_type=EventType.UNDERSTOOD,
             at=now,
             fields=fields,
-            payload={"emotion": emotion, "intensity": intensity, "acknowledgement": acknowledgement.strip()},
+            payload={
+                "emotion": emotion,
+                "intensity": intensity,
+                "acknowledgement": acknowledgement.strip(),
+            },
         )
 
 
@@ -283,7 +289,10 @@ def resolve(
                     _("When the answer is (partly) no, record the alternatives offered."),
                 )
         if request_domain and request_domain not in RequestDomain.values:
-            errors.add("request_domain", _("“%(value)s” is not a valid choice.") % {"value": request_domain})
+            errors.add(
+                "request_domain",
+                _("“%(value)s” is not a valid choice.") % {"value": request_domain},
+            )
         if balance and balance not in Balance.values:
             errors.add("balance", _("“%(value)s” is not a valid choice.") % {"value": balance})
         errors.raise_if_any()

@@ -63,7 +63,9 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, Any]:
         # sqlite:///db.sqlite3 is relative to the project, sqlite:////abs/path is absolute.
         path = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
         if not path:
-            raise ImproperlyConfigured("DATABASE_URL for SQLite needs a file name: sqlite:///db.sqlite3")
+            raise ImproperlyConfigured(
+                "DATABASE_URL for SQLite needs a file name: sqlite:///db.sqlite3"
+            )
         name = path if path == ":memory:" else str((base_dir / path).resolve())
         return {
             "ENGINE": "django.db.backends.sqlite3",

@@ -28,7 +28,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set SECRET_KEY (or SECRET_KEY_FILE), or DEBUG=true for development."
         )
-    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
+    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
@@ -189,14 +189,22 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "klantenservice@example.com")
 # --- Complaint policy -------------------------------------------------------------------------
 # Hours until a complaint must be acknowledged and resolved, per priority.
 COMPLAINT_DEADLINES_HOURS = {
-    "urgent": {"acknowledge": envint("DEADLINE_URGENT_ACK_HOURS", 2),
-               "resolve": envint("DEADLINE_URGENT_RESOLVE_HOURS", 24)},
-    "high": {"acknowledge": envint("DEADLINE_HIGH_ACK_HOURS", 8),
-             "resolve": envint("DEADLINE_HIGH_RESOLVE_HOURS", 72)},
-    "normal": {"acknowledge": envint("DEADLINE_NORMAL_ACK_HOURS", 24),
-               "resolve": envint("DEADLINE_NORMAL_RESOLVE_HOURS", 14 * 24)},
-    "low": {"acknowledge": envint("DEADLINE_LOW_ACK_HOURS", 48),
-            "resolve": envint("DEADLINE_LOW_RESOLVE_HOURS", 28 * 24)},
+    "urgent": {
+        "acknowledge": envint("DEADLINE_URGENT_ACK_HOURS", 2),
+        "resolve": envint("DEADLINE_URGENT_RESOLVE_HOURS", 24),
+    },
+    "high": {
+        "acknowledge": envint("DEADLINE_HIGH_ACK_HOURS", 8),
+        "resolve": envint("DEADLINE_HIGH_RESOLVE_HOURS", 72),
+    },
+    "normal": {
+        "acknowledge": envint("DEADLINE_NORMAL_ACK_HOURS", 24),
+        "resolve": envint("DEADLINE_NORMAL_RESOLVE_HOURS", 14 * 24),
+    },
+    "low": {
+        "acknowledge": envint("DEADLINE_LOW_ACK_HOURS", 48),
+        "resolve": envint("DEADLINE_LOW_RESOLVE_HOURS", 28 * 24),
+    },
 }
 DEFAULT_APPROVAL_LIMIT = Decimal("0.00")
 

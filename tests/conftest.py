@@ -19,7 +19,9 @@ def team(db: None) -> Team:
 
 @pytest.fixture
 def manager(team: Team) -> User:
-    user = UserFactory(username="marieke", role=Role.MANAGER, team=team, approval_limit=Decimal("250"))
+    user = UserFactory(
+        username="marieke", role=Role.MANAGER, team=team, approval_limit=Decimal("250")
+    )
     team.manager = user
     team.save()
     return user

@@ -39,7 +39,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     approval_limit = Decimal("0.00")
 
     @factory.post_generation
-    def role(obj: User, create: bool, extracted: Role | None, **kwargs: Any) -> None:  # noqa: N805
+    def role(obj: User, create: bool, extracted: Role | None, **kwargs: Any) -> None:
         if extracted:
             obj.groups.add(Group.objects.get(name=GROUP_NAMES[extracted]))
 
@@ -108,8 +108,17 @@ PATH = ["understand", "apologise", "solve", "resolve", "close"]
 def advance(complaint: Complaint, *, to: Stage, actor: User | None = None) -> Complaint:
     """Walk ``complaint`` through the workflow until it reaches stage ``to``."""
     actor = actor or complaint.owner
-    order = [Stage.RECEIVED, Stage.UNDERSTOOD, Stage.APOLOGISED, Stage.SOLVING, Stage.RESOLVED, Stage.CLOSED]
+    order = [
+        Stage.RECEIVED,
+        Stage.UNDERSTOOD,
+        Stage.APOLOGISED,
+        Stage.SOLVING,
+        Stage.RESOLVED,
+        Stage.CLOSED,
+    ]
     while complaint.stage != to:
         name = PATH[order.index(Stage(complaint.stage))]
-        complaint = workflow.run(workflow.Transition(name), complaint, actor=actor, **step_data(name))
+        complaint = workflow.run(
+            workflow.Transition(name), complaint, actor=actor, **step_data(name)
+        )
     return complaint

@@ -24,9 +24,7 @@ class ComplaintFilter(django_filters.FilterSet):
     )
     received_after = django_filters.IsoDateTimeFilter(help_text="Received at or after (ISO 8601).")
     received_before = django_filters.IsoDateTimeFilter(help_text="Received before (ISO 8601).")
-    q = django_filters.CharFilter(
-        help_text="Reference, subject, customer name, number or email."
-    )
+    q = django_filters.CharFilter(help_text="Reference, subject, customer name, number or email.")
 
     class Meta:
         model = Complaint

@@ -49,17 +49,23 @@ class CustomerViewSet(
         return selectors.customer_list(user=self.request.user)  # type: ignore[arg-type]
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
-        serializer.instance = services.customer_create(actor=self.request.user, **serializer.validated_data)  # type: ignore[arg-type]
+        serializer.instance = services.customer_create(
+            actor=self.request.user, **serializer.validated_data
+        )  # type: ignore[arg-type]
 
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         assert serializer.instance is not None
         serializer.instance = services.customer_update(
-            customer=serializer.instance, actor=self.request.user, **serializer.validated_data  # type: ignore[arg-type]
+            customer=serializer.instance,
+            actor=self.request.user,
+            **serializer.validated_data,  # type: ignore[arg-type]
         )
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List complaints the user may see", responses={200: s.ComplaintListSerializer}),
+    list=extend_schema(
+        summary="List complaints the user may see", responses={200: s.ComplaintListSerializer}
+    ),
     retrieve=extend_schema(responses={200: s.ComplaintDetailSerializer, 404: _ERRORS[404]}),
 )
 class ComplaintViewSet(viewsets.GenericViewSet):
@@ -82,7 +88,9 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         return complaint
 
     def _detail(self, complaint: Complaint, *, status_code: int = status.HTTP_200_OK) -> Response:
-        fresh = selectors.complaint_get_for_user(user=self.request.user, reference=complaint.reference)  # type: ignore[arg-type]
+        fresh = selectors.complaint_get_for_user(
+            user=self.request.user, reference=complaint.reference
+        )  # type: ignore[arg-type]
         return Response(
             s.ComplaintDetailSerializer(fresh, context=self.get_serializer_context()).data,
             status=status_code,
@@ -91,7 +99,9 @@ class ComplaintViewSet(viewsets.GenericViewSet):
     def list(self, request: Request) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        data = s.ComplaintListSerializer(page, many=True, context=self.get_serializer_context()).data
+        data = s.ComplaintListSerializer(
+            page, many=True, context=self.get_serializer_context()
+        ).data
         return self.get_paginated_response(data)
 
     def retrieve(self, request: Request, reference: str) -> Response:
@@ -113,7 +123,9 @@ class ComplaintViewSet(viewsets.GenericViewSet):
     def partial_update(self, request: Request, reference: str) -> Response:
         complaint = self.get_object()
         data = _valid(s.ComplaintUpdateSerializer, request)
-        complaint = services.complaint_update_details(complaint=complaint, actor=request.user, **data)  # type: ignore[arg-type]
+        complaint = services.complaint_update_details(
+            complaint=complaint, actor=request.user, **data
+        )  # type: ignore[arg-type]
         return self._detail(complaint)
 
     def _transition(
@@ -126,41 +138,62 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         complaint = workflow.run(transition, complaint, actor=request.user, **data)  # type: ignore[arg-type]
         return self._detail(complaint)
 
-    @extend_schema(request=s.UnderstandInputSerializer, responses={200: s.ComplaintDetailSerializer, **_TRANSITION_ERRORS})
+    @extend_schema(
+        request=s.UnderstandInputSerializer,
+        responses={200: s.ComplaintDetailSerializer, **_TRANSITION_ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def understand(self, request: Request, reference: str) -> Response:
         """Step 1 – show understanding: the emotion sensed and how it was acknowledged."""
         return self._transition(request, Transition.UNDERSTAND, s.UnderstandInputSerializer)
 
-    @extend_schema(request=s.ApologiseInputSerializer, responses={200: s.ComplaintDetailSerializer, **_TRANSITION_ERRORS})
+    @extend_schema(
+        request=s.ApologiseInputSerializer,
+        responses={200: s.ComplaintDetailSerializer, **_TRANSITION_ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def apologise(self, request: Request, reference: str) -> Response:
         """Step 2 – apologise for the inconvenience."""
         return self._transition(request, Transition.APOLOGISE, s.ApologiseInputSerializer)
 
-    @extend_schema(request=s.SolveInputSerializer, responses={200: s.ComplaintDetailSerializer, **_TRANSITION_ERRORS})
+    @extend_schema(
+        request=s.SolveInputSerializer,
+        responses={200: s.ComplaintDetailSerializer, **_TRANSITION_ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def solve(self, request: Request, reference: str) -> Response:
         """Step 3 – solve: the facts, the next steps and the promised moment."""
         return self._transition(request, Transition.SOLVE, s.SolveInputSerializer)
 
-    @extend_schema(request=s.ResolveInputSerializer, responses={200: s.ComplaintDetailSerializer, **_TRANSITION_ERRORS})
+    @extend_schema(
+        request=s.ResolveInputSerializer,
+        responses={200: s.ComplaintDetailSerializer, **_TRANSITION_ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def resolve(self, request: Request, reference: str) -> Response:
         """Resolve with outcome and root cause; a (partial) no needs domain, balance, alternatives."""
         return self._transition(request, Transition.RESOLVE, s.ResolveInputSerializer)
 
-    @extend_schema(request=s.CloseInputSerializer, responses={200: s.ComplaintDetailSerializer, **_TRANSITION_ERRORS})
+    @extend_schema(
+        request=s.CloseInputSerializer,
+        responses={200: s.ComplaintDetailSerializer, **_TRANSITION_ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def close(self, request: Request, reference: str) -> Response:
         return self._transition(request, Transition.CLOSE, s.CloseInputSerializer)
 
-    @extend_schema(request=s.ReopenInputSerializer, responses={200: s.ComplaintDetailSerializer, **_TRANSITION_ERRORS})
+    @extend_schema(
+        request=s.ReopenInputSerializer,
+        responses={200: s.ComplaintDetailSerializer, **_TRANSITION_ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, reference: str) -> Response:
         return self._transition(request, Transition.REOPEN, s.ReopenInputSerializer)
 
-    @extend_schema(request=s.TransferInputSerializer, responses={200: s.ComplaintDetailSerializer, **_TRANSITION_ERRORS})
+    @extend_schema(
+        request=s.TransferInputSerializer,
+        responses={200: s.ComplaintDetailSerializer, **_TRANSITION_ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def transfer(self, request: Request, reference: str) -> Response:
         """Hand the complaint to another owner, with a reason."""
@@ -184,7 +217,9 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         if request.method == "POST":
             data = _valid(s.InteractionSerializer, request)
             interaction = services.interaction_add(complaint=complaint, actor=request.user, **data)  # type: ignore[arg-type]
-            return Response(s.InteractionSerializer(interaction).data, status=status.HTTP_201_CREATED)
+            return Response(
+                s.InteractionSerializer(interaction).data, status=status.HTTP_201_CREATED
+            )
         items = selectors.complaint_interactions(complaint=complaint)
         return Response(s.InteractionSerializer(items, many=True).data)
 

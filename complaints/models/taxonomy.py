@@ -31,7 +31,11 @@ class RootCause(models.Model):
         verbose_name_plural = _("root causes")
 
     def __str__(self) -> str:
-        return f"{self.parent.name_en} / {self.name_en}" if self.parent_id and self.parent else self.name_en
+        return (
+            f"{self.parent.name_en} / {self.name_en}"
+            if self.parent_id and self.parent
+            else self.name_en
+        )
 
     @property
     def is_group(self) -> bool:

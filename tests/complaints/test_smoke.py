@@ -10,6 +10,13 @@ def test_complaint_walks_the_triad_to_closed(agent):
     assert complaint.reference.startswith("KL-")
     complaint = advance(complaint, to=Stage.CLOSED)
     assert complaint.stage == Stage.CLOSED
-    assert list(ComplaintEvent.objects.filter(complaint=complaint).values_list("to_stage", flat=True)) == [
-        "received", "understood", "apologised", "solving", "resolved", "closed",
+    assert list(
+        ComplaintEvent.objects.filter(complaint=complaint).values_list("to_stage", flat=True)
+    ) == [
+        "received",
+        "understood",
+        "apologised",
+        "solving",
+        "resolved",
+        "closed",
     ]
