@@ -6,7 +6,7 @@ from rest_framework.pagination import CursorPagination
 class ComplaintCursorPagination(CursorPagination):
     """Cursor pages: constant cost however deep the page, no COUNT(*) over the table."""
 
-    ordering = ("-received_at", "-id")
+    ordering: tuple[str, ...] = ("-received_at", "-id")
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 200

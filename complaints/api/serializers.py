@@ -53,7 +53,7 @@ class CustomerSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "email", "phone", "customer_number", "language", "created_at"]
         read_only_fields = ["id", "created_at"]
         # Uniqueness and requiredness are the service's to judge, with its own messages.
-        extra_kwargs = {"customer_number": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, object]] = {"customer_number": {"validators": []}}
 
 
 class RootCauseSerializer(serializers.ModelSerializer):

@@ -12,6 +12,7 @@ from rest_framework.filters import SearchFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.models import User
 from complaints import selectors, services, workflow
 from complaints.api import serializers as s
 from complaints.api.filters import ComplaintFilter
@@ -46,19 +47,19 @@ class CustomerViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Customer]:
-        return selectors.customer_list(user=self.request.user)  # type: ignore[arg-type]
+        return selectors.customer_list(user=_actor(self.request))
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         serializer.instance = services.customer_create(
-            actor=self.request.user, **serializer.validated_data
-        )  # type: ignore[arg-type]
+            actor=_actor(self.request), **serializer.validated_data
+        )
 
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         assert serializer.instance is not None
         serializer.instance = services.customer_update(
             customer=serializer.instance,
-            actor=self.request.user,
-            **serializer.validated_data,  # type: ignore[arg-type]
+            actor=_actor(self.request),
+            **serializer.validated_data,
         )
 
 
@@ -77,11 +78,11 @@ class ComplaintViewSet(viewsets.GenericViewSet):
     serializer_class = s.ComplaintDetailSerializer
 
     def get_queryset(self) -> QuerySet[Complaint]:
-        return selectors.complaint_list(user=self.request.user)  # type: ignore[arg-type]
+        return selectors.complaint_list(user=_actor(self.request))
 
     def get_object(self) -> Complaint:
         complaint = selectors.complaint_get_for_user(
-            user=self.request.user,  # type: ignore[arg-type]
+            user=_actor(self.request),
             reference=self.kwargs["reference"],
         )
         self.check_object_permissions(self.request, complaint)
@@ -89,8 +90,8 @@ class ComplaintViewSet(viewsets.GenericViewSet):
 
     def _detail(self, complaint: Complaint, *, status_code: int = status.HTTP_200_OK) -> Response:
         fresh = selectors.complaint_get_for_user(
-            user=self.request.user, reference=complaint.reference
-        )  # type: ignore[arg-type]
+            user=_actor(self.request), reference=complaint.reference
+        )
         return Response(
             s.ComplaintDetailSerializer(fresh, context=self.get_serializer_context()).data,
             status=status_code,
@@ -113,7 +114,7 @@ class ComplaintViewSet(viewsets.GenericViewSet):
     )
     def create(self, request: Request) -> Response:
         data = _valid(s.ComplaintCreateSerializer, request)
-        complaint = services.complaint_create(actor=request.user, **data)  # type: ignore[arg-type]
+        complaint = services.complaint_create(actor=_actor(request), **data)
         return self._detail(complaint, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -124,8 +125,8 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         complaint = self.get_object()
         data = _valid(s.ComplaintUpdateSerializer, request)
         complaint = services.complaint_update_details(
-            complaint=complaint, actor=request.user, **data
-        )  # type: ignore[arg-type]
+            complaint=complaint, actor=_actor(request), **data
+        )
         return self._detail(complaint)
 
     def _transition(
@@ -133,9 +134,9 @@ class ComplaintViewSet(viewsets.GenericViewSet):
     ) -> Response:
         complaint = self.get_object()
         # Answer 403/409 before judging the data, so a refusal never depends on the payload.
-        workflow.check_allowed(complaint, actor=request.user, transition=transition)  # type: ignore[arg-type]
+        workflow.check_allowed(complaint, actor=_actor(request), transition=transition)
         data = _valid(input_class, request)
-        complaint = workflow.run(transition, complaint, actor=request.user, **data)  # type: ignore[arg-type]
+        complaint = workflow.run(transition, complaint, actor=_actor(request), **data)
         return self._detail(complaint)
 
     @extend_schema(
@@ -199,7 +200,7 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         """Hand the complaint to another owner, with a reason."""
         complaint = self.get_object()
         data = _valid(s.TransferInputSerializer, request)
-        complaint = services.complaint_transfer(complaint=complaint, actor=request.user, **data)  # type: ignore[arg-type]
+        complaint = services.complaint_transfer(complaint=complaint, actor=_actor(request), **data)
         return self._detail(complaint)
 
     @extend_schema(
@@ -216,7 +217,9 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         complaint = self.get_object()
         if request.method == "POST":
             data = _valid(s.InteractionSerializer, request)
-            interaction = services.interaction_add(complaint=complaint, actor=request.user, **data)  # type: ignore[arg-type]
+            interaction = services.interaction_add(
+                complaint=complaint, actor=_actor(request), **data
+            )
             return Response(
                 s.InteractionSerializer(interaction).data, status=status.HTTP_201_CREATED
             )
@@ -237,6 +240,13 @@ class RootCauseViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.RootCauseSerializer
     pagination_class = None
     queryset = RootCause.objects.select_related("parent").order_by("parent__code", "code")
+
+
+def _actor(request: Request) -> User:
+    """The authenticated user (IsAuthenticated has already turned anonymous callers away)."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
 
 
 def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:

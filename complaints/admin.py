@@ -1,0 +1,107 @@
+"""Admin for the taxonomy and customers; complaints and their audit trail are read-only here.
+
+Stages change only through the workflow, so the admin never offers them for editing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from complaints.models import (
+    ApologyStep,
+    Complaint,
+    ComplaintEvent,
+    Customer,
+    Interaction,
+    OwnershipTransfer,
+    RootCause,
+    SolutionStep,
+    UnderstandingStep,
+)
+
+
+class ReadOnlyAdminMixin:
+    """Rows that only the domain code writes: viewable, never added, changed or deleted here."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(RootCause)
+class RootCauseAdmin(admin.ModelAdmin[RootCause]):
+    list_display = ["code", "name_nl", "name_en", "parent", "active"]
+    list_filter = ["active", "parent"]
+    search_fields = ["code", "name_nl", "name_en"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: RootCause | None = None) -> bool:
+        # Causes in use are kept for history: retire them (active = off) instead.
+        if obj is not None and (obj.complaints.exists() or obj.children.exists()):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin[Customer]):
+    list_display = ["name", "customer_number", "email", "phone", "language"]
+    search_fields = ["name", "customer_number", "email", "phone"]
+
+
+class _StepInline(ReadOnlyAdminMixin, admin.StackedInline):  # type: ignore[type-arg]
+    extra = 0
+    can_delete = False
+
+
+class UnderstandingInline(_StepInline):
+    model = UnderstandingStep
+
+
+class ApologyInline(_StepInline):
+    model = ApologyStep
+
+
+class SolutionInline(_StepInline):
+    model = SolutionStep
+
+
+class InteractionInline(ReadOnlyAdminMixin, admin.TabularInline):  # type: ignore[type-arg]
+    model = Interaction
+    extra = 0
+
+
+class TransferInline(ReadOnlyAdminMixin, admin.TabularInline):  # type: ignore[type-arg]
+    model = OwnershipTransfer
+    fk_name = "complaint"
+    extra = 0
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Complaint]):
+    list_display = ["reference", "subject", "customer", "owner", "stage", "priority", "received_at"]
+    list_filter = ["stage", "channel", "priority", "root_cause__parent"]
+    search_fields = ["reference", "subject", "customer__name"]
+    list_select_related = ["customer", "owner"]
+    date_hierarchy = "received_at"
+    inlines = [
+        UnderstandingInline,
+        ApologyInline,
+        SolutionInline,
+        InteractionInline,
+        TransferInline,
+    ]
+
+
+@admin.register(ComplaintEvent)
+class ComplaintEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[ComplaintEvent]):
+    list_display = ["created_at", "complaint", "type", "actor", "from_stage", "to_stage"]
+    list_filter = ["type"]
+    search_fields = ["complaint__reference"]
+    list_select_related = ["complaint", "actor"]

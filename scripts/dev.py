@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""Set up and run Klachtwijzer, or its tests, on a machine that has only Python 3.11+.
+
+    python3 scripts/dev.py run    install, migrate, load demo data, start web + worker + beat
+    python3 scripts/dev.py test   install (with dev tools), lint, type-check, run all tests
+
+Both create ``.venv`` in the project folder and install into it (again only when
+pyproject.toml changed). Defaults are the embedded ones: a SQLite file and a filesystem
+broker. Set DATABASE_URL / CELERY_BROKER_URL to use PostgreSQL and Redis or RabbitMQ.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+DEMO_PASSWORD = "demo-klacht-2026"
+
+
+def say(message: str) -> None:
+    print(f"\033[1m==> {message}\033[0m", flush=True)
+
+
+def sh(*args: object, env: dict[str, str] | None = None) -> None:
+    subprocess.run([str(a) for a in args], cwd=ROOT, env=env, check=True)
+
+
+def ensure_venv(extra: str) -> None:
+    """Create the virtualenv and install the project, unless it is already up to date."""
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script is started by any python3
+        sys.exit("Klachtwijzer needs Python 3.11 or newer.")
+    if not PYTHON.exists():
+        say("Creating the virtual environment in .venv")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extra.encode()).hexdigest()
+    stamp = VENV / f".installed-{extra or 'runtime'}"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    say(f"Installing dependencies{' (with ' + extra + ' tools)' if extra else ''}")
+    sh(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    target = f".[{extra}]" if extra else "."
+    sh(PYTHON, "-m", "pip", "install", "--quiet", "-e", target)
+    stamp.write_text(digest)
+
+
+def base_env(*, debug: bool) -> dict[str, str]:
+    env = dict(os.environ)
+    if debug:
+        env.setdefault("DEBUG", "true")
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+def run(args: argparse.Namespace) -> int:
+    ensure_venv("")
+    env = base_env(debug=True)
+    manage = [PYTHON, "manage.py"]
+    say("Preparing the database")
+    sh(*manage, "migrate", "--no-input", env=env)
+    demo = subprocess.run(
+        [str(a) for a in (*manage, "seed_demo", "--password", DEMO_PASSWORD)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+
+    url = f"http://{args.host}:{args.port}/"
+    say("Starting the web server and the Celery worker with its scheduler")
+    children = [
+        subprocess.Popen(
+            [
+                str(BIN / "celery"),
+                "-A",
+                "config",
+                "worker",
+                "--beat",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                "2",
+            ],
+            cwd=ROOT,
+            env=env,
+        ),
+        subprocess.Popen(
+            [str(PYTHON), "manage.py", "runserver", f"{args.host}:{args.port}", "--noreload"],
+            cwd=ROOT,
+            env=env,
+        ),
+    ]
+    time.sleep(2)
+    print(
+        f"\n{demo.stdout}\n"
+        f"  Klachtwijzer runs at  {url}\n"
+        f"  API documentation     {url}api/docs/\n"
+        f"  Administration        {url}admin/\n"
+        f"  Demo password         {DEMO_PASSWORD}\n\n"
+        "  Press Ctrl-C to stop.\n",
+        flush=True,
+    )
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)  # the worker's main PID: a warm shutdown
+        for child in children:
+            try:
+                child.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    return 0
+
+
+def test(args: argparse.Namespace) -> int:
+    ensure_venv("dev")
+    env = base_env(debug=True)
+    if not args.fast:
+        say("ruff")
+        sh(BIN / "ruff", "check", ".", env=env)
+        sh(BIN / "ruff", "format", "--check", ".", env=env)
+        say("mypy")
+        sh(BIN / "mypy", ".", env=env)
+        say("Django checks and migrations")
+        sh(PYTHON, "manage.py", "check", env=env)
+        sh(PYTHON, "manage.py", "makemigrations", "--check", "--dry-run", env=env)
+    say("pytest")
+    return subprocess.run(
+        [str(PYTHON), "-m", "pytest", *args.pytest_args], cwd=ROOT, env=env
+    ).returncode
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    run_parser = sub.add_parser("run", help="run the system with demo data")
+    run_parser.add_argument("--host", default="127.0.0.1")
+    run_parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    test_parser = sub.add_parser("test", help="run the checks and the whole test suite")
+    test_parser.add_argument(
+        "--fast", action="store_true", help="skip ruff, mypy and Django checks"
+    )
+    test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed on to pytest")
+    args = parser.parse_args()
+    try:
+        return run(args) if args.command == "run" else test(args)
+    except subprocess.CalledProcessError as exc:
+        print(f"\nFailed: {' '.join(map(str, exc.cmd))} (exit {exc.returncode})", file=sys.stderr)
+        return exc.returncode or 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
