@@ -1,0 +1,59 @@
+"""Everything a person reads exists in Dutch: the catalogue is complete and compiled."""
+
+from __future__ import annotations
+
+import ast
+import gettext
+import re
+from pathlib import Path
+
+from django.utils import translation
+
+from complaints.errors import TransitionNotAllowed
+from complaints.states import Stage
+
+LOCALE = Path(__file__).resolve().parent.parent / "locale" / "nl" / "LC_MESSAGES"
+_ENTRY = re.compile(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?) ((?:".*"\n?)+)', re.M)
+
+
+def _entries() -> list[dict[str, str]]:
+    entries = []
+    for block in (LOCALE / "django.po").read_text(encoding="utf-8").split("\n\n"):
+        fields: dict[str, str] = {}
+        for match in _ENTRY.finditer(block):
+            parts = re.findall(r'"(.*)"', match.group(2))
+            fields[match.group(1)] = "".join(ast.literal_eval(f'"{p}"') for p in parts)
+        if fields.get("msgid"):
+            fields["fuzzy"] = "fuzzy" if "#, fuzzy" in block else ""
+            entries.append(fields)
+    return entries
+
+
+def test_every_message_has_a_dutch_translation():
+    entries = _entries()
+    assert len(entries) > 150
+    untranslated = [
+        e["msgid"] for e in entries if e["fuzzy"] or not (e.get("msgstr") or e.get("msgstr[0]"))
+    ]
+    assert untranslated == []
+
+
+def test_compiled_catalogue_matches_the_source():
+    with (LOCALE / "django.mo").open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    stale = [
+        e["msgid"]
+        for e in _entries()
+        if "msgstr" in e and compiled.gettext(e["msgid"]) != e["msgstr"]
+    ]
+    assert stale == []
+
+
+def test_domain_messages_speak_dutch_and_english():
+    with translation.override("nl"):
+        assert str(TransitionNotAllowed().message) == (
+            "Deze stap is niet mogelijk in de huidige fase van de klacht."
+        )
+        assert str(Stage.RESOLVED.label) == "Afgehandeld"
+    with translation.override("en"):
+        assert str(Stage.RESOLVED.label) == "Resolved"
