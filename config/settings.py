@@ -156,6 +156,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "EmotionEnum": "complaints.choices.Emotion",
+        "StageEnum": "complaints.states.Stage",
+        "LanguageEnum": "complaints.choices.Language",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------------------------
