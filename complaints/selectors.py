@@ -63,9 +63,10 @@ def complaint_get_for_user(*, user: User, reference: str) -> Complaint:
             "owner__team",
             "root_cause",
             "root_cause__parent",
-            "understanding",
-            "apology",
-            "solution",
+            # The steps with who recorded them (and that person's team, which the API shows).
+            "understanding__recorded_by__team",
+            "apology__recorded_by__team",
+            "solution__recorded_by__team",
         )
         .filter(reference=reference)
         .first()
@@ -76,11 +77,11 @@ def complaint_get_for_user(*, user: User, reference: str) -> Complaint:
 
 
 def complaint_timeline(*, complaint: Complaint) -> QuerySet[ComplaintEvent]:
-    return complaint.events.select_related("actor").order_by("created_at", "id")
+    return complaint.events.select_related("actor__team").order_by("created_at", "id")
 
 
 def complaint_interactions(*, complaint: Complaint) -> QuerySet[Interaction]:
-    return complaint.interactions.select_related("author").order_by("occurred_at", "id")
+    return complaint.interactions.select_related("author__team").order_by("occurred_at", "id")
 
 
 def customer_list(*, user: User, q: str = "") -> QuerySet[Customer]:

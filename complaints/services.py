@@ -199,21 +199,22 @@ def complaint_update_details(
     """Correct the subject, facts, category or priority of an open complaint (logged)."""
     now = now or timezone.now()
     errors = ErrorCollector()
-    for field in sorted(set(fields) - set(EDITABLE_DETAILS)):
-        errors.add(field, _("This field cannot be changed here."))
-    errors.raise_if_any()
     with transaction.atomic():
         locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        # Permission first, then the stage, then the data: as in the workflow.
         policies.ensure_can_work(actor, locked)
         if not locked.is_open:
             raise TransitionNotAllowed(
                 _("A resolved or closed complaint cannot be changed; reopen it first.")
             )
+        for field in sorted(set(fields) - set(EDITABLE_DETAILS)):
+            errors.add(field, _("This field cannot be changed here."))
         if "subject" in fields:
             errors.require("subject", fields["subject"])
         if "facts" in fields:
             errors.require("facts", fields["facts"])
         if "priority" in fields:
+            errors.require("priority", fields["priority"])
             _check_choice(errors, "priority", fields["priority"], Priority.values)
         errors.raise_if_any()
         changes: dict[str, list[Any]] = {}
@@ -302,7 +303,9 @@ def interaction_add(
     _check_choice(errors, "kind", kind, InteractionKind.values)
     _check_choice(errors, "direction", direction, Direction.values)
     errors.require("summary", summary)
-    if occurred_at > now + timedelta(minutes=5):
+    if timezone.is_naive(occurred_at):
+        errors.add("occurred_at", _("Give the moment with its time zone."))
+    elif occurred_at > now + timedelta(minutes=5):
         errors.add("occurred_at", _("An interaction cannot take place in the future."))
     with transaction.atomic():
         locked = Complaint.objects.select_for_update().get(pk=complaint.pk)

@@ -19,8 +19,11 @@ class ComplaintFilter(django_filters.FilterSet):
     channel = django_filters.ChoiceFilter(choices=Channel.choices)
     priority = django_filters.ChoiceFilter(choices=Priority.choices)
     root_cause = django_filters.NumberFilter(help_text="Root-cause id.")
-    overdue = django_filters.BooleanFilter(
-        help_text="Only open complaints past a deadline (true) or the others (false)."
+    # A choice, not a BooleanFilter: that one reads "yes" or "maybe" as "no filter" and would
+    # answer with every complaint; here any value but true/false is a 400.
+    overdue = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        help_text="Only open complaints past a deadline (true) or the others (false).",
     )
     received_after = django_filters.IsoDateTimeFilter(help_text="Received at or after (ISO 8601).")
     received_before = django_filters.IsoDateTimeFilter(help_text="Received before (ISO 8601).")
@@ -36,4 +39,6 @@ class ComplaintFilter(django_filters.FilterSet):
             for name, value in self.form.cleaned_data.items()
             if value not in (None, "", [])
         }
+        if "overdue" in given:
+            given["overdue"] = given["overdue"] == "true"
         return complaint_filter(queryset, given)

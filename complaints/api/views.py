@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -13,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
-from complaints import selectors, services, workflow
+from complaints import policies, selectors, services, workflow
 from complaints.api import serializers as s
 from complaints.api.filters import ComplaintFilter
 from complaints.api.pagination import NewestFirstPagination
@@ -93,9 +94,14 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         return complaint
 
     def _detail(self, complaint: Complaint, *, status_code: int = status.HTTP_200_OK) -> Response:
-        fresh = selectors.complaint_get_for_user(
-            user=_actor(self.request), reference=complaint.reference
-        )
+        try:
+            fresh = selectors.complaint_get_for_user(
+                user=_actor(self.request), reference=complaint.reference
+            )
+        except Http404:
+            # The write succeeded but took the complaint out of the actor's sight (handed to
+            # another team): answer with what was written, not with 404.
+            fresh = complaint
         return Response(
             s.ComplaintDetailSerializer(fresh, context=self.get_serializer_context()).data,
             status=status_code,
@@ -127,6 +133,7 @@ class ComplaintViewSet(viewsets.GenericViewSet):
     )
     def partial_update(self, request: Request, reference: str) -> Response:
         complaint = self.get_object()
+        policies.ensure_can_work(_actor(request), complaint)  # 403 whatever the payload
         data = _valid(s.ComplaintUpdateSerializer, request)
         complaint = services.complaint_update_details(
             complaint=complaint, actor=_actor(request), **data
@@ -203,6 +210,7 @@ class ComplaintViewSet(viewsets.GenericViewSet):
     def transfer(self, request: Request, reference: str) -> Response:
         """Hand the complaint to another owner, with a reason."""
         complaint = self.get_object()
+        policies.ensure_can_work(_actor(request), complaint)  # 403 whatever the payload
         data = _valid(s.TransferInputSerializer, request)
         complaint = services.complaint_transfer(complaint=complaint, actor=_actor(request), **data)
         return self._detail(complaint)
@@ -220,6 +228,7 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         """Calls, emails, chats, letters, meetings and notes on the complaint."""
         complaint = self.get_object()
         if request.method == "POST":
+            policies.ensure_can_work(_actor(request), complaint)  # 403 whatever the payload
             data = _valid(s.InteractionSerializer, request)
             interaction = services.interaction_add(
                 complaint=complaint, actor=_actor(request), **data

@@ -1,0 +1,228 @@
+"""Seed the demo: people first, then every story played through the real services and workflow.
+
+Nothing here writes a complaint row itself. Each story is logged with
+``services.complaint_create`` and moved with the ``complaints.workflow`` functions, with the
+moment of every step passed as ``now=``, so the audit trail is the one real use would leave.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from complaints import services, workflow
+from complaints.demo.people import people_ensure
+from complaints.demo.stories import (
+    STORIES,
+    Apologise,
+    At,
+    Close,
+    Contact,
+    Reopen,
+    Resolve,
+    Solve,
+    Step,
+    Story,
+    Transfer,
+    Understand,
+)
+from complaints.models import Complaint, Customer, RootCause
+from complaints.states import Stage
+
+DEMO_PASSWORD = "demo-klacht-2026"
+DEMO_CUSTOMER_PREFIX = "DEMO-"
+
+# How long after receipt a complaint is logged when the story does not say.
+_LOGGED_AFTER = timedelta(minutes=3)
+
+
+@dataclass
+class DemoResult:
+    """What a seed run did, for the command to report."""
+
+    users_created: list[User] = field(default_factory=list)
+    users_existing: list[User] = field(default_factory=list)
+    complaints_created: list[Complaint] = field(default_factory=list)
+    stories_existing: int = 0
+
+    @property
+    def created_anything(self) -> bool:
+        return bool(self.users_created or self.complaints_created)
+
+
+def demo_complaints() -> list[Complaint]:
+    """Every complaint of the demo customers, oldest first."""
+    return list(
+        Complaint.objects.filter(customer__customer_number__startswith=DEMO_CUSTOMER_PREFIX)
+        .select_related("owner", "customer")
+        .order_by("received_at", "id")
+    )
+
+
+def demo_stage_counts() -> dict[str, int]:
+    """The number of demo complaints in each stage, every stage listed."""
+    counts = Counter(complaint.stage for complaint in demo_complaints())
+    return {stage: counts.get(stage, 0) for stage in Stage.values}
+
+
+def demo_seed(*, password: str = DEMO_PASSWORD, now: datetime | None = None) -> DemoResult:
+    """Create the demo users and complaints that are not there yet; safe to run again.
+
+    A story counts as present when its customer (by customer number) exists; each story is
+    seeded in its own transaction, so an interrupted run leaves whole stories only.
+    """
+    now = now or timezone.now()
+    result = DemoResult()
+    result.users_created, result.users_existing = people_ensure(password=password)
+    clock = _Clock(today=timezone.localdate(now), now=now)
+    present = set(
+        Customer.objects.filter(customer_number__in=[s.number for s in STORIES]).values_list(
+            "customer_number", flat=True
+        )
+    )
+    # Oldest first, so the references count up with the moment of receipt.
+    for story in sorted(STORIES, key=lambda s: clock.moment(s.received)):
+        if story.number in present:
+            result.stories_existing += 1
+            continue
+        result.complaints_created.append(_play(story, clock=clock))
+    return result
+
+
+@dataclass(frozen=True)
+class _Clock:
+    """Turns the stories' working-day moments into aware datetimes before ``now``."""
+
+    today: date
+    now: datetime
+
+    def moment(self, at: At) -> datetime:
+        if at.days_ago < 1:
+            raise ValueError("Demo moments lie at least one working day back.")
+        return self._on(_workdays_from(self.today, -at.days_ago), at.time)
+
+    def promise(self, step_moment: datetime, *, days: int, at: str) -> datetime:
+        return self._on(_workdays_from(timezone.localdate(step_moment), days), at)
+
+    def _on(self, day: date, hhmm: str) -> datetime:
+        return timezone.make_aware(datetime.combine(day, time.fromisoformat(hhmm)))
+
+
+def _workdays_from(day: date, count: int) -> date:
+    """The date ``count`` working days (Monday to Friday) after ``day``; negative is before."""
+    step = timedelta(days=1 if count > 0 else -1)
+    remaining = abs(count)
+    while remaining:
+        day += step
+        if day.weekday() < 5:
+            remaining -= 1
+    return day
+
+
+def _play(story: Story, *, clock: _Clock) -> Complaint:
+    users = {user.username: user for user in User.objects.all()}
+    received_at = clock.moment(story.received)
+    logged_at = clock.moment(story.logged) if story.logged else received_at + _LOGGED_AFTER
+    owner = users[story.owner]
+    with transaction.atomic():
+        customer = services.customer_create(
+            name=story.customer,
+            actor=owner,
+            email=story.email,
+            phone=story.phone,
+            customer_number=story.number,
+            language=story.language,
+        )
+        complaint = services.complaint_create(
+            customer=customer,
+            channel=story.channel,
+            subject=story.subject,
+            facts=story.facts,
+            actor=owner,
+            received_at=received_at,
+            category=story.category,
+            priority=story.priority,
+            now=logged_at,
+        )
+        previous = logged_at
+        for step in story.steps:
+            at = clock.moment(step.at)
+            if at <= previous:
+                raise ValueError(f"{story.number}: the steps must follow each other in time.")
+            previous = at
+            actor = users[step.by] if step.by else complaint.owner
+            complaint = _take(step, complaint, actor=actor, at=at, clock=clock, users=users)
+    return complaint
+
+
+def _take(
+    step: Step,
+    complaint: Complaint,
+    *,
+    actor: User,
+    at: datetime,
+    clock: _Clock,
+    users: dict[str, User],
+) -> Complaint:
+    """Take one story step on ``complaint`` at moment ``at``; return the fresh complaint."""
+    match step:
+        case Understand():
+            return workflow.understand(
+                complaint,
+                actor=actor,
+                emotion=step.emotion,
+                intensity=step.intensity,
+                acknowledgement=step.acknowledgement,
+                now=at,
+            )
+        case Apologise():
+            return workflow.apologise(complaint, actor=actor, apology=step.apology, now=at)
+        case Solve():
+            return workflow.solve(
+                complaint,
+                actor=actor,
+                facts_summary=step.facts_summary,
+                next_steps=step.next_steps,
+                promised_at=clock.promise(at, days=step.promise_days, at=step.promise_time),
+                now=at,
+            )
+        case Resolve():
+            return workflow.resolve(
+                complaint,
+                actor=actor,
+                outcome=step.outcome,
+                resolution_summary=step.summary,
+                root_cause=RootCause.objects.get(code=step.root_cause),
+                emotion_at_resolution=step.emotion,
+                liability=step.liability,
+                customer_contribution=step.contribution,
+                request_domain=step.domain,
+                balance=step.balance,
+                alternatives_offered=step.alternatives,
+                now=at,
+            )
+        case Close():
+            return workflow.close(complaint, actor=actor, note=step.note, now=at)
+        case Reopen():
+            return workflow.reopen(complaint, actor=actor, reason=step.reason, now=at)
+        case Contact():
+            services.interaction_add(
+                complaint=complaint,
+                actor=actor,
+                kind=step.kind,
+                summary=step.summary,
+                direction=step.direction,
+                occurred_at=at,
+                now=at,
+            )
+            return complaint
+        case Transfer():
+            return services.complaint_transfer(
+                complaint=complaint, actor=actor, to_user=users[step.to], reason=step.reason, now=at
+            )
+    raise TypeError(f"Unknown demo step: {step!r}")
