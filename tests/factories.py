@@ -13,8 +13,8 @@ from django.utils import timezone
 from accounts.models import Team, User
 from accounts.roles import GROUP_NAMES, Role
 from complaints import services, workflow
-from complaints.models import Complaint, Customer, RootCause
-from complaints.states import Stage
+from complaints.models import Complaint, Customer, EventType, RootCause
+from complaints.states import Stage, Transition
 
 
 class TeamFactory(factory.django.DjangoModelFactory):
@@ -101,6 +101,16 @@ def step_data(name: str) -> dict[str, Any]:
         data["root_cause"] = root_cause()
     return data
 
+
+# The audit event each transition must write (stated here, independently of the workflow).
+EVENT_TYPE = {
+    Transition.UNDERSTAND: EventType.UNDERSTOOD,
+    Transition.APOLOGISE: EventType.APOLOGISED,
+    Transition.SOLVE: EventType.SOLVED,
+    Transition.RESOLVE: EventType.RESOLVED,
+    Transition.CLOSE: EventType.CLOSED,
+    Transition.REOPEN: EventType.REOPENED,
+}
 
 PATH = ["understand", "apologise", "solve", "resolve", "close"]
 

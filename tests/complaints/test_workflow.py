@@ -31,7 +31,7 @@ from complaints.models import (
 )
 from complaints.states import TRANSITIONS, Stage, Transition, allowed_transitions, target_of
 from tests.complaints.dbstate import db_changes, db_snapshot
-from tests.factories import advance, make_complaint, root_cause, step_data
+from tests.factories import EVENT_TYPE, advance, make_complaint, root_cause, step_data
 
 # A moment without microseconds, so what comes back from JSON payloads compares exactly.
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -50,14 +50,6 @@ FORBIDDEN = [
 # One stage from which each transition may be taken, for tests about people and data.
 SOURCE = {transition: sorted(sources)[0] for transition, (sources, _t) in TRANSITIONS.items()}
 
-EVENT_TYPE = {
-    Transition.UNDERSTAND: EventType.UNDERSTOOD,
-    Transition.APOLOGISE: EventType.APOLOGISED,
-    Transition.SOLVE: EventType.SOLVED,
-    Transition.RESOLVE: EventType.RESOLVED,
-    Transition.CLOSE: EventType.CLOSED,
-    Transition.REOPEN: EventType.REOPENED,
-}
 STEP_TABLE = {
     Transition.UNDERSTAND: "complaints.UnderstandingStep",
     Transition.APOLOGISE: "complaints.ApologyStep",

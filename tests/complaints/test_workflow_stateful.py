@@ -26,7 +26,7 @@ from complaints.errors import ActionForbidden, DomainError, InvalidData, Transit
 from complaints.models import Complaint, EventType, RootCause
 from complaints.states import OPEN_STAGES, TRANSITIONS, Stage, Transition, allowed_transitions
 from tests.complaints.dbstate import db_changes, db_snapshot
-from tests.factories import make_complaint, root_cause, step_data
+from tests.factories import EVENT_TYPE, make_complaint, root_cause, step_data
 
 COMPLAINTS = 2
 PEOPLE = [
@@ -41,14 +41,6 @@ PEOPLE = [
 SUPERVISORS = {"manager", "admin_user"}  # the manager of agent's and other_agent's team; admin
 OWNERS = ["agent", "other_agent"]
 
-EVENT_TYPE = {
-    Transition.UNDERSTAND: EventType.UNDERSTOOD,
-    Transition.APOLOGISE: EventType.APOLOGISED,
-    Transition.SOLVE: EventType.SOLVED,
-    Transition.RESOLVE: EventType.RESOLVED,
-    Transition.CLOSE: EventType.CLOSED,
-    Transition.REOPEN: EventType.REOPENED,
-}
 # (from, to) -> the transition that makes that move; every move in the table is unique.
 MOVES = {
     (source, target): transition
