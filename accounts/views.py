@@ -1,20 +1,20 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from accounts.models import User
-from complaints.selectors import complaint_list
-from complaints.states import OPEN_STAGES
+from accounts.services import user_language_set
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """The landing page after login: who you are and how many complaints you own."""
-    user = request.user
-    assert isinstance(user, User)  # login_required
-    open_count = complaint_list(
-        user=user, filters={"owner": user.pk, "stage": list(OPEN_STAGES)}
-    ).count()
-    return render(request, "accounts/home.html", {"open_count": open_count})
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; a logged-in user keeps the choice in their settings.
+
+    The user's setting wins over the browser and the cookie (UserLanguageMiddleware), so
+    switching must change the setting too, or the switch would seem to do nothing.
+    """
+    if isinstance(request.user, User) and request.user.is_authenticated:
+        user_language_set(user=request.user, language=request.POST.get("language", ""))
+    return set_language(request)
