@@ -106,16 +106,7 @@ def _assets(html: str) -> list[str]:
     ("url", "marker"),
     [
         ("/api/docs/", "swagger-ui"),
-        pytest.param(
-            "/api/redoc/",
-            "redoc",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="Known gap: drf-spectacular's redoc.html loads Google Fonts "
-                "(fonts.googleapis.com); a project template override of its head block fixes it.",
-            ),
-        ),
+        ("/api/redoc/", "redoc"),
     ],
 )
 def test_the_api_viewers_render_with_local_assets_only(api, db, url, marker):

@@ -29,6 +29,9 @@ class Customer(models.Model):
                 fields=["customer_number"],
                 condition=~models.Q(customer_number=""),
                 name="customer_number_unique_when_set",
+                # Code "unique" on one field: validation reports it on that field.
+                violation_error_code="unique",
+                violation_error_message=_("A customer with this customer number already exists."),
             ),
         ]
 

@@ -74,13 +74,6 @@ def test_a_duplicate_customer_number_is_refused(api_as, agent):
     assert Customer.objects.filter(customer_number="C-1001").count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="Known bug: the conditional UniqueConstraint reports under __all__ with the "
-    "constraint's name ('Constraint “customer_number_unique_when_set” is violated.'); it "
-    "needs violation_error_code='unique' and a message in words to land on the field.",
-)
 def test_a_duplicate_customer_number_is_reported_on_that_field(api_as, agent):
     CustomerFactory(customer_number="C-1001")
     response = api_as(agent).post(
@@ -162,12 +155,6 @@ def test_a_correction_with_a_bad_email_changes_nothing(api_as, agent, customers)
     assert customer.email == "p.jansen@example.nl"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="Known bug: customer_update does not re-check that an email or phone remains, so "
-    "a correction can leave a customer unreachable (customer_create does check it).",
-)
 def test_a_correction_cannot_leave_the_customer_unreachable(api_as, agent, customers):
     customer = customers["jansen"]
     response = api_as(agent).patch(

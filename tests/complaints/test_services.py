@@ -621,12 +621,6 @@ def test_a_duplicate_customer_number_is_refused(agent):
     assert Customer.objects.filter(customer_number="C-1001").count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="Known bug (complaints.models.customer): the conditional UniqueConstraint on "
-    "customer_number reports under __all__ as 'Constraint … is violated', not on the field.",
-)
 def test_a_duplicate_customer_number_is_reported_on_that_field(agent):
     CustomerFactory(customer_number="C-1001")
 
