@@ -179,7 +179,8 @@ def ensure_database(url: str, *, drop: bool) -> None:
 
     name = database_name(url)
     parts = urlsplit(url)
-    maintenance = urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, ""))
+    # Only the address: options such as server_side_binding are for Django, not libpq.
+    maintenance = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
     with psycopg.connect(maintenance, autocommit=True) as conn:
         if drop:
             print(f"Dropping database {name} (--regenerate)")

@@ -7,8 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +45,40 @@ def _clean(
                 errors.add(field, message)
 
 
+# --- Refusals that do not depend on the data ---------------------------------------------------
+# Each write refuses in one order: permission (403), then stage (409), then data (400). The API
+# calls these before it even parses the data, and the services call them again under the lock.
+
+
+def check_may_register_customers(actor: User) -> None:
+    if not actor.has_perm("complaints.add_customer"):
+        raise ActionForbidden(_("You are not allowed to register customers."))
+
+
+def check_may_change_customers(actor: User) -> None:
+    if not actor.has_perm("complaints.change_customer"):
+        raise ActionForbidden(_("You are not allowed to change customers."))
+
+
+def check_may_log_complaints(actor: User) -> None:
+    if not actor.has_perm("complaints.add_complaint"):
+        raise ActionForbidden(_("You are not allowed to log complaints."))
+
+
+CHANGE_DETAILS, CHANGE_OWNER, ADD_INTERACTION = "details", "owner", "interaction"
+_CLOSED_MESSAGES = {
+    CHANGE_DETAILS: _("A resolved or closed complaint cannot be changed; reopen it first."),
+    CHANGE_OWNER: _("A resolved or closed complaint cannot change owner; reopen it first."),
+}
+
+
+def check_may_change(complaint: Complaint, actor: User, *, change: str) -> None:
+    """403 unless ``actor`` works this complaint; 409 when the change needs an open one."""
+    policies.ensure_can_work(actor, complaint)
+    if change in _CLOSED_MESSAGES and not complaint.is_open:
+        raise TransitionNotAllowed(_CLOSED_MESSAGES[change])
+
+
 # --- Customers ---------------------------------------------------------------------------------
 
 
@@ -58,8 +91,7 @@ def customer_create(
     customer_number: str = "",
     language: str = Language.DUTCH,
 ) -> Customer:
-    if not actor.has_perm("complaints.add_customer"):
-        raise ActionForbidden(_("You are not allowed to register customers."))
+    check_may_register_customers(actor)
     customer = Customer(
         name=(name or "").strip(),
         email=(email or "").strip(),
@@ -68,18 +100,21 @@ def customer_create(
         language=language,
     )
     errors = ErrorCollector()
-    errors.require("name", customer.name)
-    if not (customer.email or customer.phone):
-        errors.add("email", _("Give an email address or a phone number to reach the customer."))
-    _clean(customer, errors, exclude=[], constraints=True)
+    _check_customer(customer, errors)
     errors.raise_if_any()
     customer.save()
     return customer
 
 
+def _check_customer(customer: Customer, errors: ErrorCollector) -> None:
+    errors.require("name", customer.name)
+    if not (customer.email or customer.phone):
+        errors.add("email", _("Give an email address or a phone number to reach the customer."))
+    _clean(customer, errors, exclude=[], constraints=True)
+
+
 def customer_update(*, customer: Customer, actor: User, **fields: Any) -> Customer:
-    if not actor.has_perm("complaints.change_customer"):
-        raise ActionForbidden(_("You are not allowed to change customers."))
+    check_may_change_customers(actor)
     allowed = {"name", "email", "phone", "customer_number", "language"}
     unknown = set(fields) - allowed
     errors = ErrorCollector()
@@ -90,8 +125,7 @@ def customer_update(*, customer: Customer, actor: User, **fields: Any) -> Custom
         locked = Customer.objects.select_for_update().get(pk=customer.pk)
         for field, value in fields.items():
             setattr(locked, field, (value or "").strip() if isinstance(value, str) else value)
-        errors.require("name", locked.name)
-        _clean(locked, errors, exclude=[], constraints=True)
+        _check_customer(locked, errors)
         errors.raise_if_any()
         locked.save(update_fields=list(fields))
     return locked
@@ -112,15 +146,23 @@ def deadlines_for(*, priority: str, received_at: datetime) -> tuple[datetime, da
 def reference_next(*, year: int) -> str:
     """The next human reference for ``year``: KL-2026-000123. Call inside a transaction."""
     # The UPDATE takes the counter row's lock until commit, so two creates never get one number.
-    updated = ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
-    if not updated:
+    table, last, key = map(
+        connection.ops.quote_name, (ReferenceCounter._meta.db_table, "last", "year")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {last} = {last} + 1 WHERE {key} = %s RETURNING {last}",
+            [year],
+        )
+        row = cursor.fetchone()
+    if row is None:
         try:
             with transaction.atomic():
                 ReferenceCounter.objects.create(year=year, last=1)
+                return f"KL-{year}-{1:06d}"
         except IntegrityError:  # another request created the year's row first
-            ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
-    number = ReferenceCounter.objects.values_list("last", flat=True).get(year=year)
-    return f"KL-{year}-{number:06d}"
+            return reference_next(year=year)
+    return f"KL-{year}-{row[0]:06d}"
 
 
 def complaint_create(
@@ -140,8 +182,7 @@ def complaint_create(
 ) -> Complaint:
     """Log a complaint. Whoever receives it owns it, unless an owner is named explicitly."""
     now = now or timezone.now()
-    if not actor.has_perm("complaints.add_complaint"):
-        raise ActionForbidden(_("You are not allowed to log complaints."))
+    check_may_log_complaints(actor)
     owner = owner or actor
     received_at = received_at or now
 
@@ -183,7 +224,8 @@ def complaint_create(
             acknowledge_due_at=acknowledge_due_at,
             resolve_due_at=resolve_due_at,
         )
-        _clean(complaint, errors, exclude=["reference"])
+        # Customer and owner are rows already loaded; the foreign keys guard them in the database.
+        _clean(complaint, errors, exclude=["reference", "customer", "owner"])
         errors.raise_if_any()
         complaint.save()
         events.complaint_received_event(complaint=complaint, actor=actor, at=now)
@@ -201,12 +243,7 @@ def complaint_update_details(
     errors = ErrorCollector()
     with transaction.atomic():
         locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
-        # Permission first, then the stage, then the data: as in the workflow.
-        policies.ensure_can_work(actor, locked)
-        if not locked.is_open:
-            raise TransitionNotAllowed(
-                _("A resolved or closed complaint cannot be changed; reopen it first.")
-            )
+        check_may_change(locked, actor, change=CHANGE_DETAILS)
         for field in sorted(set(fields) - set(EDITABLE_DETAILS)):
             errors.add(field, _("This field cannot be changed here."))
         if "subject" in fields:
@@ -251,11 +288,7 @@ def complaint_transfer(
     now = now or timezone.now()
     with transaction.atomic():
         locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
-        policies.ensure_can_work(actor, locked)
-        if not locked.is_open:
-            raise TransitionNotAllowed(
-                _("A resolved or closed complaint cannot change owner; reopen it first.")
-            )
+        check_may_change(locked, actor, change=CHANGE_OWNER)
         errors = ErrorCollector()
         errors.require("reason", reason)
         if to_user.pk == locked.owner_id:
@@ -309,7 +342,7 @@ def interaction_add(
         errors.add("occurred_at", _("An interaction cannot take place in the future."))
     with transaction.atomic():
         locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
-        policies.ensure_can_work(actor, locked)
+        check_may_change(locked, actor, change=ADD_INTERACTION)
         errors.raise_if_any()
         interaction = Interaction.objects.create(
             complaint=locked,

@@ -55,6 +55,31 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+# PostgreSQL options in the URL's query string that are not strings (psycopg and Django need
+# True/False and numbers, e.g. ?server_side_binding=true&prepare_threshold=5).
+_BOOLEAN_OPTIONS = {"server_side_binding"}
+_INTEGER_OPTIONS = {"prepare_threshold", "connect_timeout"}
+
+
+def _postgres_options(query: str) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    for key, values in parse_qs(query).items():
+        value = values[-1]
+        if key in _BOOLEAN_OPTIONS:
+            lowered = value.strip().lower()
+            if lowered not in _TRUE | _FALSE:
+                raise ImproperlyConfigured(f"DATABASE_URL option {key} must be true or false")
+            options[key] = lowered in _TRUE
+        elif key in _INTEGER_OPTIONS:
+            try:
+                options[key] = int(value)
+            except ValueError:
+                raise ImproperlyConfigured(f"DATABASE_URL option {key} must be a number") from None
+        else:
+            options[key] = value
+    return options
+
+
 def database_from_url(url: str, *, base_dir: Path) -> dict[str, Any]:
     """Django's DATABASES entry for ``sqlite:///relative/or/absolute.db`` or ``postgres://…``."""
     parts = urlsplit(url)
@@ -79,7 +104,7 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, Any]:
             },
         }
     if scheme in {"postgres", "postgresql", "pgsql"}:
-        options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        options = _postgres_options(parts.query)
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parts.path.lstrip("/")) or "klachtwijzer",

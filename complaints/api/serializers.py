@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -32,7 +31,7 @@ from complaints.models import (
     SolutionStep,
     UnderstandingStep,
 )
-from complaints.states import allowed_transitions
+from complaints.states import Stage, allowed_transitions
 
 
 class UserSummarySerializer(serializers.ModelSerializer):
@@ -106,12 +105,7 @@ class ComplaintListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_is_overdue(self, obj: Complaint) -> bool:
-        now = timezone.now()
-        if not obj.is_open:
-            return False
-        return obj.resolve_due_at < now or (
-            obj.acknowledged_at is None and obj.acknowledge_due_at < now
-        )
+        return obj.is_overdue()
 
 
 class UnderstandingSerializer(serializers.ModelSerializer):
@@ -174,6 +168,8 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
 
     @staticmethod
     def _step(obj: Complaint, name: str, serializer: type[serializers.Serializer]) -> Any:
+        if obj.stage == Stage.RECEIVED:  # no step yet (reopening leads to solving): no query
+            return None
         step = getattr(obj, name, None)
         return serializer(step).data if step is not None else None
 

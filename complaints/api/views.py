@@ -14,7 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
-from complaints import policies, selectors, services, workflow
+from complaints import selectors, services, workflow
+from complaints.api import listing
 from complaints.api import serializers as s
 from complaints.api.filters import ComplaintFilter
 from complaints.api.pagination import NewestFirstPagination
@@ -51,6 +52,15 @@ class CustomerViewSet(
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Customer.objects.none()
         return selectors.customer_list(user=_actor(self.request))
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        services.check_may_register_customers(_actor(request))  # 403 whatever the payload
+        return super().create(request, *args, **kwargs)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.get_object()  # 404 first
+        services.check_may_change_customers(_actor(request))  # 403 whatever the payload
+        return super().update(request, *args, **kwargs)
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         serializer.instance = services.customer_create(
@@ -93,6 +103,12 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         self.check_object_permissions(self.request, complaint)
         return complaint
 
+    def _get_changeable(self, change: str) -> Complaint:
+        """The complaint, refused with 404, 403 or 409 before its data is even read."""
+        complaint = self.get_object()
+        services.check_may_change(complaint, _actor(self.request), change=change)
+        return complaint
+
     def _detail(self, complaint: Complaint, *, status_code: int = status.HTTP_200_OK) -> Response:
         try:
             fresh = selectors.complaint_get_for_user(
@@ -107,13 +123,16 @@ class ComplaintViewSet(viewsets.GenericViewSet):
             status=status_code,
         )
 
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if not any(name in self.request.query_params for name in ComplaintFilter.base_filters):
+            return queryset  # nothing to validate or apply: skip building the filter form
+        return super().filter_queryset(queryset)
+
     def list(self, request: Request) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        data = s.ComplaintListSerializer(
-            page, many=True, context=self.get_serializer_context()
-        ).data
-        return self.get_paginated_response(data)
+        # The page is picked on the complaint table alone, then its rows are read as values.
+        queryset = self.filter_queryset(self.get_queryset()).values("pk", "received_at")
+        page = self.paginate_queryset(queryset) or []
+        return self.get_paginated_response(listing.complaint_rows([row["pk"] for row in page]))
 
     def retrieve(self, request: Request, reference: str) -> Response:
         return Response(self.get_serializer(self.get_object()).data)
@@ -123,17 +142,21 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         responses={201: s.ComplaintDetailSerializer, **_ERRORS},
     )
     def create(self, request: Request) -> Response:
+        services.check_may_log_complaints(_actor(request))  # 403 whatever the payload
         data = _valid(s.ComplaintCreateSerializer, request)
         complaint = services.complaint_create(actor=_actor(request), **data)
-        return self._detail(complaint, status_code=status.HTTP_201_CREATED)
+        # Answer with what was written: customer and owner are at hand, steps do not exist yet.
+        return Response(
+            s.ComplaintDetailSerializer(complaint, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(
         request=s.ComplaintUpdateSerializer,
         responses={200: s.ComplaintDetailSerializer, **_TRANSITION_ERRORS},
     )
     def partial_update(self, request: Request, reference: str) -> Response:
-        complaint = self.get_object()
-        policies.ensure_can_work(_actor(request), complaint)  # 403 whatever the payload
+        complaint = self._get_changeable(services.CHANGE_DETAILS)
         data = _valid(s.ComplaintUpdateSerializer, request)
         complaint = services.complaint_update_details(
             complaint=complaint, actor=_actor(request), **data
@@ -209,8 +232,7 @@ class ComplaintViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def transfer(self, request: Request, reference: str) -> Response:
         """Hand the complaint to another owner, with a reason."""
-        complaint = self.get_object()
-        policies.ensure_can_work(_actor(request), complaint)  # 403 whatever the payload
+        complaint = self._get_changeable(services.CHANGE_OWNER)
         data = _valid(s.TransferInputSerializer, request)
         complaint = services.complaint_transfer(complaint=complaint, actor=_actor(request), **data)
         return self._detail(complaint)
@@ -226,9 +248,8 @@ class ComplaintViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
     def interactions(self, request: Request, reference: str) -> Response:
         """Calls, emails, chats, letters, meetings and notes on the complaint."""
-        complaint = self.get_object()
         if request.method == "POST":
-            policies.ensure_can_work(_actor(request), complaint)  # 403 whatever the payload
+            complaint = self._get_changeable(services.ADD_INTERACTION)
             data = _valid(s.InteractionSerializer, request)
             interaction = services.interaction_add(
                 complaint=complaint, actor=_actor(request), **data
@@ -236,7 +257,7 @@ class ComplaintViewSet(viewsets.GenericViewSet):
             return Response(
                 s.InteractionSerializer(interaction).data, status=status.HTTP_201_CREATED
             )
-        items = selectors.complaint_interactions(complaint=complaint)
+        items = selectors.complaint_interactions(complaint=self.get_object())
         return Response(s.InteractionSerializer(items, many=True).data)
 
     @extend_schema(responses={200: s.ComplaintEventSerializer(many=True), 404: _ERRORS[404]})

@@ -28,6 +28,20 @@ def overdue_q(now: datetime) -> models.Q:
     )
 
 
+def is_overdue(
+    *,
+    stage: str,
+    resolve_due_at: datetime,
+    acknowledged_at: datetime | None,
+    acknowledge_due_at: datetime,
+    now: datetime,
+) -> bool:
+    """``overdue_q`` for one complaint's values, in Python."""
+    if stage not in OPEN_STAGES:
+        return False
+    return resolve_due_at < now or (acknowledged_at is None and acknowledge_due_at < now)
+
+
 class ComplaintQuerySet(models.QuerySet["Complaint"]):
     def open(self) -> ComplaintQuerySet:
         return self.filter(stage__in=OPEN_STAGES)
@@ -162,6 +176,15 @@ class Complaint(models.Model):
     @property
     def is_open(self) -> bool:
         return self.stage in OPEN_STAGES
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        return is_overdue(
+            stage=self.stage,
+            resolve_due_at=self.resolve_due_at,
+            acknowledged_at=self.acknowledged_at,
+            acknowledge_due_at=self.acknowledge_due_at,
+            now=now or timezone.now(),
+        )
 
 
 class ReferenceCounter(models.Model):

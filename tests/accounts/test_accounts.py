@@ -92,3 +92,19 @@ def test_admin_shows_audit_events_read_only(client, agent):
         client.get(reverse("admin:complaints_complaint_change", args=[complaint.pk])).status_code
         == 200
     )
+
+
+def test_a_token_users_language_setting_beats_the_browsers(agent):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    agent.language = "en"
+    agent.save()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=agent).key}")
+
+    response = client.post("/api/complaints/", {}, format="json", HTTP_ACCEPT_LANGUAGE="nl")
+
+    assert response.status_code == 400
+    assert response.json()["subject"] == ["This field is required."]
+    assert response["Content-Language"] == "en"

@@ -15,6 +15,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.backends import clear_permission_cache
 from accounts.models import User
 from accounts.roles import Role
 from complaints import workflow
@@ -1007,9 +1008,10 @@ def test_a_page_size_above_the_maximum_is_capped(api_as, quality, world):
 
 # --- Query counts ------------------------------------------------------------------------------
 
-# Per request with a token: the token with its user, the user's own permissions, the permissions
-# of the user's groups, then one query for the page itself.
-LIST_QUERIES = 4
+# Per request with a token, counted with the worker's permission cache empty: the token with its
+# user and team, the user's own permissions, the permissions of the user's groups, then the page
+# (chosen on the complaint table) and its rows with customer, owner, team and root cause.
+LIST_QUERIES = 5
 DETAIL_QUERIES = 4  # token, two permission queries, the complaint with all it shows
 TIMELINE_QUERIES = 5  # token, two permission queries, the complaint, its events
 INTERACTIONS_QUERIES = 5  # token, two permission queries, the complaint, its interactions
@@ -1042,6 +1044,7 @@ def sixty(agent, other_agent, manager, outsider) -> list[Complaint]:
 
 
 def _count(client: APIClient, path: str) -> tuple[int, Any]:
+    clear_permission_cache()  # every count starts cold, whatever ran before
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200, response.content
@@ -1059,6 +1062,14 @@ def test_the_list_costs_the_same_queries_whatever_the_page_size(request, sixty, 
     assert len(body_large["results"]) == (50 if persona == "quality" else 30)
     assert {i["root_cause"]["code"] for i in body_large["results"] if i["root_cause"]}
     assert small == large == LIST_QUERIES
+
+
+def test_a_worker_asks_for_a_users_permissions_once(agent, sixty):
+    client = token_client(agent)
+    cold, _ = _count(client, "/api/complaints/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/complaints/").status_code == 200
+    assert len(queries.captured_queries) == cold - 2
 
 
 def test_the_next_page_costs_the_same_as_the_first(quality, sixty):

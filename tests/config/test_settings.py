@@ -90,3 +90,24 @@ def test_unknown_database_scheme_is_refused(tmp_path):
 def test_time_zone_is_amsterdam_and_aware(settings):
     assert settings.TIME_ZONE == "Europe/Amsterdam"
     assert settings.USE_TZ is True
+
+
+def test_postgres_url_options_get_their_types(tmp_path):
+    config = database_from_url(
+        "postgres://kw@db/k?server_side_binding=true&prepare_threshold=5&sslmode=require",
+        base_dir=tmp_path,
+    )
+    assert config["OPTIONS"] == {
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+        "sslmode": "require",
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [("server_side_binding=maybe", "true or false"), ("prepare_threshold=often", "number")],
+)
+def test_malformed_postgres_url_options_fail_loudly(tmp_path, query, message):
+    with pytest.raises(ImproperlyConfigured, match=message):
+        database_from_url(f"postgres://kw@db/k?{query}", base_dir=tmp_path)
