@@ -223,6 +223,15 @@ def _respond(
     return redirect(_next_url(request, complaint))
 
 
+def _forbidden(request: HttpRequest, complaint: Complaint, error: ActionForbidden) -> HttpResponse:
+    """403. A plain browser gets the 403 page; htmx gets the complaint part with the reason
+    on it (base.html tells htmx to swap a 403), so the person sees why nothing happened."""
+    if not is_htmx(request):
+        raise PermissionDenied(str(error.message))
+    context = page_context(request, complaint, refusal=str(error.message))
+    return render(request, "complaints/_changed.html", context, status=403)
+
+
 def _next_url(request: HttpRequest, complaint: Complaint) -> str:
     wanted = request.POST.get("next", "")
     if wanted and url_has_allowed_host_and_scheme(
@@ -264,7 +273,7 @@ def complaint_transition(request: HttpRequest, reference: str, transition: str) 
         data = form.step_data() if isinstance(form, ResolveForm) else dict(form.cleaned_data)
         complaint = workflow.run(step, complaint, actor=user, **data)
     except ActionForbidden as error:
-        raise PermissionDenied(str(error.message)) from error
+        return _forbidden(request, complaint, error)
     except TransitionNotAllowed as error:
         return _respond(request, complaint, refusal=str(error.message))
     except InvalidData as error:
@@ -291,7 +300,7 @@ def complaint_transfer(request: HttpRequest, reference: str) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except ActionForbidden as error:
-        raise PermissionDenied(str(error.message)) from error
+        return _forbidden(request, complaint, error)
     except TransitionNotAllowed as error:
         return _respond(request, complaint, refusal=str(error.message))
     except InvalidData as error:
@@ -317,7 +326,7 @@ def complaint_interaction(request: HttpRequest, reference: str) -> HttpResponse:
             return _respond(request, complaint, bound={"interaction": form})
         services.interaction_add(complaint=complaint, actor=user, **form.cleaned_data)
     except ActionForbidden as error:
-        raise PermissionDenied(str(error.message)) from error
+        return _forbidden(request, complaint, error)
     except InvalidData as error:
         add_domain_errors(form, error)
         return _respond(request, complaint, bound={"interaction": form})

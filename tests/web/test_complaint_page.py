@@ -301,6 +301,20 @@ def test_a_colleague_who_may_not_work_the_complaint_gets_403(client_as, other_ag
     assert db_changes(before, db_snapshot()) == {}
 
 
+def test_htmx_forbidden_step_is_403_with_the_reason_in_the_fragment(
+    client_as, other_agent, complaint
+):
+    before = db_snapshot()
+    response = client_as(other_agent).post(
+        step_url(complaint, "understand"), form_data("understand"), **HTMX
+    )
+    assert response.status_code == 403
+    content = response.content.decode()
+    assert content.lstrip().startswith('<div id="complaint-main"')
+    assert "Only the owner of this complaint or their manager may do this." in content
+    assert db_changes(before, db_snapshot()) == {}
+
+
 def test_an_unknown_step_is_404(client_as, agent, complaint):
     assert client_as(agent).post(step_url(complaint, "teleport"), {}).status_code == 404
 
