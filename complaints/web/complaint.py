@@ -239,7 +239,7 @@ def _next_url(request: HttpRequest, complaint: Complaint) -> str:
     ):
         return wanted
     if selectors.complaint_visible(user=actor(request)).filter(pk=complaint.pk).exists():
-        return reverse("complaint-detail", args=[complaint.reference])
+        return reverse("complaint-page", args=[complaint.reference])
     return reverse("home")
 
 

@@ -110,7 +110,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
                 _("Complaint %(reference)s is logged. You own it.")
                 % {"reference": complaint.reference},
             )
-            return redirect(reverse("complaint-detail", args=[complaint.reference]))
+            return redirect(reverse("complaint-page", args=[complaint.reference]))
     return _render_new(request, form, q=request.POST.get("customer_q", ""))
 
 

@@ -18,11 +18,11 @@ from tests.web.conftest import HTMX, field_html
 
 
 def page_url(complaint: Complaint) -> str:
-    return reverse("complaint-detail", args=[complaint.reference])
+    return reverse("complaint-page", args=[complaint.reference])
 
 
 def step_url(complaint: Complaint, name: str) -> str:
-    return reverse("complaint-transition", args=[complaint.reference, name])
+    return reverse("complaint-page-step", args=[complaint.reference, name])
 
 
 def local(moment: Any) -> str:
@@ -164,7 +164,7 @@ def test_page_queries_do_not_grow_with_the_history(
     for _ in range(3):
         make_complaint(owner=agent, customer=complaint.customer)
         client.post(
-            reverse("complaint-interaction", args=[complaint.reference]),
+            reverse("complaint-page-contact", args=[complaint.reference]),
             {"kind": "call", "direction": "outbound", "summary": "Gebeld."},
         )
     with django_assert_max_num_queries(first):
@@ -362,7 +362,7 @@ def test_htmx_refusal_is_shown_in_the_fragment(client_as, agent, complaint):
 
 def test_transfer_to_a_colleague_with_a_reason(client_as, agent, other_agent, complaint):
     response = client_as(agent).post(
-        reverse("complaint-transfer", args=[complaint.reference]),
+        reverse("complaint-page-transfer", args=[complaint.reference]),
         {"to_user": other_agent.pk, "reason": "Bram kent deze klant."},
     )
     assert response.status_code == 302
@@ -372,7 +372,7 @@ def test_transfer_to_a_colleague_with_a_reason(client_as, agent, other_agent, co
 
 
 def test_transfer_without_a_reason_or_to_the_owner_is_explained(client_as, agent, complaint):
-    url = reverse("complaint-transfer", args=[complaint.reference])
+    url = reverse("complaint-page-transfer", args=[complaint.reference])
     client = client_as(agent)
     before = db_snapshot()
     no_reason = client.post(url, {"to_user": agent.pk, "reason": ""}).content.decode()
@@ -383,7 +383,7 @@ def test_transfer_without_a_reason_or_to_the_owner_is_explained(client_as, agent
 
 
 def test_add_a_call_to_the_contacts(client_as, agent, complaint):
-    url = reverse("complaint-interaction", args=[complaint.reference])
+    url = reverse("complaint-page-contact", args=[complaint.reference])
     response = client_as(agent).post(
         url, {"kind": "call", "direction": "outbound", "summary": "Klant teruggebeld."}
     )
@@ -396,7 +396,7 @@ def test_add_a_call_to_the_contacts(client_as, agent, complaint):
 
 def test_a_note_without_text_is_refused(client_as, agent, complaint):
     before = db_snapshot()
-    url = reverse("complaint-interaction", args=[complaint.reference])
+    url = reverse("complaint-page-contact", args=[complaint.reference])
     content = client_as(agent).post(url, {"kind": "note", "direction": "internal"}).content
     assert "This field is required." in field_html(content.decode(), "interaction-summary")
     assert db_changes(before, db_snapshot()) == {}

@@ -92,3 +92,21 @@ def test_static_assets_are_local(client_as, agent):
     assert "/static/js/htmx.min.js" in page
     assert "https://" not in page and "http://" not in page  # no CDN
     make_complaint(owner=agent)
+
+
+def test_web_url_names_do_not_shadow_the_apis():
+    """Django's reverse() answers with one of two routes that share a name: keep them apart."""
+    from django.urls import URLResolver, get_resolver
+
+    from complaints.web.urls import urlpatterns as web
+
+    def names(patterns, prefix=""):  # type: ignore[no-untyped-def]
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                yield from names(entry.url_patterns, prefix + str(entry.pattern))
+            elif prefix.startswith("api/") and entry.name:
+                yield entry.name
+
+    api_names = set(names(get_resolver().url_patterns))
+    assert "complaint-detail" in api_names  # the walk found the API's routes
+    assert {p.name for p in web} & api_names == set()

@@ -52,7 +52,7 @@ def test_new_customer_and_complaint_are_saved_and_the_complaint_opens(client_as,
     )
     complaint = Complaint.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("complaint-detail", args=[complaint.reference])
+    assert response["Location"] == reverse("complaint-page", args=[complaint.reference])
     assert complaint.customer.name == "Ronald Kuipers"
     assert complaint.customer.email == "ronald@example.nl"
     assert complaint.owner == agent  # whoever receives it owns it
