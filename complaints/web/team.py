@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from complaints import policies, selectors, services
 from complaints.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints.web import queries
-from complaints.web.common import actor, add_domain_errors
+from complaints.web.common import actor, add_domain_errors, is_htmx
 from complaints.web.forms import TransferForm
 
 View = Callable[..., HttpResponse]
@@ -62,6 +62,7 @@ def team_reassign(request: HttpRequest, reference: str) -> HttpResponse:
     if not policies.supervises(user, complaint):
         raise PermissionDenied(_("Only the manager of the owner's team can reassign this."))
     form = TransferForm(request.POST or None, auto_id="transfer-%s")
+    form.fields["to_user"].widget.attrs["autofocus"] = True  # the one thing to do here
     refusal = ""
     if request.method == "POST" and form.is_valid():
         try:
@@ -84,8 +85,10 @@ def team_reassign(request: HttpRequest, reference: str) -> HttpResponse:
                 % {"reference": complaint.reference, "owner": form.cleaned_data["to_user"]},
             )
             return redirect(reverse("team-complaints"))
+    # htmx loads the form into the list page; a plain browser opens it on its own page.
+    template = "team/_reassign_form.html" if is_htmx(request) else "team/reassign.html"
     return render(
         request,
-        "team/reassign.html",
+        template,
         {"complaint": complaint, "form": form, "refusal": refusal},
     )

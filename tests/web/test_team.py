@@ -110,6 +110,16 @@ def test_reassign_from_the_list(client_as, manager, agent, other_agent):
     assert (transfer.transferred_by, transfer.reason) == (manager, "Anna is ziek.")
 
 
+def test_reassign_form_loads_into_the_list_with_htmx(client_as, manager, agent):
+    complaint = make_complaint(owner=agent)
+    response = client_as(manager).get(reassign_url(complaint), HTTP_HX_REQUEST="true")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in content
+    assert 'id="form-transfer"' in content and complaint.reference in content
+    assert f'action="{reassign_url(complaint)}"' in content  # posts as a plain form
+
+
 def test_reassign_needs_a_reason(client_as, manager, agent, other_agent):
     complaint = make_complaint(owner=agent)
     before = db_snapshot()
