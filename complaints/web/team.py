@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
 from complaints import policies, selectors, services
 from complaints.errors import ActionForbidden, InvalidData, TransitionNotAllowed
@@ -55,6 +56,7 @@ def team_complaints(request: HttpRequest) -> HttpResponse:
 @login_required
 @manager_required
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def team_reassign(request: HttpRequest, reference: str) -> HttpResponse:
     """Give one of the team's complaints to another owner, with a reason."""
     user = actor(request)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
 from complaints import selectors, services
 from complaints.errors import ActionForbidden, InvalidData
@@ -28,6 +29,7 @@ SEARCH_LIMIT = 10
 
 @login_required
 @require_GET
+@vary_on_headers("HX-Request")
 def my_work(request: HttpRequest) -> HttpResponse:
     """My open complaints grouped by stage, overdue and due today first, with filters."""
     user = actor(request)
@@ -56,7 +58,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
         "limit": LIST_LIMIT,
         "filtered": bool(request.GET),
     }
-    template = "complaints/_work_results.html" if is_htmx(request) else "complaints/my_work.html"
+    # htmx asks for the results only, except when it restores a page from history.
+    partial = is_htmx(request) and not request.headers.get("HX-History-Restore-Request")
+    template = "complaints/_work_results.html" if partial else "complaints/my_work.html"
     return render(request, template, context)
 
 

@@ -133,6 +133,12 @@ def test_htmx_search_returns_only_the_results(client_as, agent):
     assert mine.reference in content
 
 
+def test_htmx_history_restore_gets_the_whole_page(client_as, agent):
+    response = client_as(agent).get(reverse("home"), **HTMX, HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<html" in response.content.decode()
+    assert "HX-Request" in response["Vary"]
+
+
 def test_speaks_dutch_for_a_dutch_user(client_as, agent):
     make_complaint(owner=agent)
     page = client_as(agent, language="nl").get(reverse("home")).content.decode()
