@@ -6,6 +6,7 @@ Secrets may also come from a file named by ``<NAME>_FILE`` (Docker/Kubernetes se
 from __future__ import annotations
 
 import os
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -53,6 +54,23 @@ def envlist(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def envrates(name: str) -> dict[str, Decimal]:
+    """``USD=0.92,GBP=1.17``: currency codes with a positive decimal rate each."""
+    rates: dict[str, Decimal] = {}
+    for item in envlist(name, []):
+        code, sep, value = item.partition("=")
+        try:
+            rate = Decimal(value.strip())
+        except InvalidOperation:
+            rate = Decimal(0)
+        if not sep or len(code.strip()) != 3 or not rate.is_finite() or rate <= 0:
+            raise ImproperlyConfigured(
+                f"{name} must look like USD=0.92,GBP=1.17 (code=positive rate), not {item!r}"
+            )
+        rates[code.strip().upper()] = rate
+    return rates
 
 
 # PostgreSQL options in the URL's query string that are not strings (psycopg and Django need

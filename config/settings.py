@@ -13,7 +13,7 @@ import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import database_from_url, envbool, envint, envlist, envstr
+from config.env import database_from_url, envbool, envint, envlist, envrates, envstr
 
 django_stubs_ext.monkeypatch()  # lets admin.ModelAdmin[Model] etc. be subscripted at runtime
 
@@ -219,6 +219,13 @@ COMPLAINT_DEADLINES_HOURS = {
     },
 }
 DEFAULT_APPROVAL_LIMIT = Decimal("0.00")
+
+# --- Coulance letters -------------------------------------------------------------------------
+# The name that signs the letters, under the agent's name.
+COMPANY_NAME = envstr("COMPANY_NAME", "Klachtwijzer") or "Klachtwijzer"
+# Approval limits are in EUR; a request in another currency is judged at these rates
+# (COULANCE_EUR_RATES="USD=0.92,GBP=1.17": one unit counts for that many euros).
+COULANCE_EUR_RATES = envrates("COULANCE_EUR_RATES")
 
 # --- Logging ----------------------------------------------------------------------------------
 LOGGING = {

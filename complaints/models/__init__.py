@@ -1,5 +1,12 @@
 from complaints.models.activity import Interaction, OwnershipTransfer
 from complaints.models.complaint import Complaint, ComplaintQuerySet, ReferenceCounter
+from complaints.models.coulance import (
+    CoulanceKind,
+    CoulanceLetter,
+    CoulanceRequest,
+    CoulanceStatus,
+    LetterStatus,
+)
 from complaints.models.customer import Customer
 from complaints.models.events import ComplaintEvent, EventType
 from complaints.models.steps import ApologyStep, SolutionStep, UnderstandingStep
@@ -10,9 +17,14 @@ __all__ = [
     "Complaint",
     "ComplaintEvent",
     "ComplaintQuerySet",
+    "CoulanceKind",
+    "CoulanceLetter",
+    "CoulanceRequest",
+    "CoulanceStatus",
     "Customer",
     "EventType",
     "Interaction",
+    "LetterStatus",
     "OwnershipTransfer",
     "ReferenceCounter",
     "RootCause",

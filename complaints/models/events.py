@@ -19,6 +19,15 @@ class EventType(models.TextChoices):
     OWNER_CHANGED = "ownership_transferred", _("Ownership transferred")
     INTERACTION_ADDED = "interaction_added", _("Interaction added")
     DETAILS_CHANGED = "details_changed", _("Details changed")
+    COULANCE_REQUESTED = "coulance_requested", _("Coulance requested")
+    COULANCE_ESCALATED = "coulance_escalated", _("Coulance request escalated")
+    COULANCE_APPROVED = "coulance_approved", _("Coulance approved")
+    COULANCE_REJECTED = "coulance_rejected", _("Coulance rejected")
+    COULANCE_LETTER_DRAFTED = "coulance_letter_drafted", _("Coulance letter drafted")
+    COULANCE_LETTER_EDITED = "coulance_letter_edited", _("Coulance letter edited")
+    COULANCE_LETTER_FROZEN = "coulance_letter_frozen", _("Coulance letter frozen for sending")
+    COULANCE_LETTER_SENT = "coulance_letter_sent", _("Coulance letter sent")
+    COULANCE_LETTER_FAILED = "coulance_letter_failed", _("Coulance letter could not be sent")
 
 
 class ComplaintEvent(models.Model):
