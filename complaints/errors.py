@@ -61,3 +61,17 @@ class ErrorCollector:
     def raise_if_any(self) -> None:
         if self.errors:
             raise InvalidData(self.errors)
+
+
+class SelfApprovalForbidden(ActionForbidden):
+    """Four eyes: whoever asked for a goodwill gesture never decides on it."""
+
+    code = "self_approval_forbidden"
+    default_message = _("You asked for this yourself: another manager must decide on it.")
+
+
+class ApprovalLimitExceeded(ActionForbidden):
+    """The amount is above what this manager may approve."""
+
+    code = "above_approval_limit"
+    default_message = _("This amount is above your approval limit.")

@@ -6,7 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from accounts.models import User
-from complaints.models import Complaint, ComplaintEvent, EventType
+from complaints.models import (
+    Complaint,
+    ComplaintEvent,
+    CoulanceLetter,
+    CoulanceRequest,
+    EventType,
+)
 
 
 def _event(
@@ -107,4 +113,159 @@ def details_changed_event(
         actor=actor,
         at=at,
         payload={"changes": changes},
+    )
+
+
+# --- Coulance ----------------------------------------------------------------------------------
+
+
+def _coulance_payload(request: CoulanceRequest) -> dict[str, Any]:
+    return {
+        "coulance_request_id": request.pk,
+        "kind": request.kind,
+        "amount": str(request.amount),
+        "currency": request.currency,
+    }
+
+
+def coulance_requested_event(
+    *, request: CoulanceRequest, actor: User, at: datetime
+) -> ComplaintEvent:
+    return _event(
+        complaint=request.complaint,
+        type=EventType.COULANCE_REQUESTED,
+        actor=actor,
+        at=at,
+        payload={
+            **_coulance_payload(request),
+            "waiting_for_id": request.waiting_for_id,
+            "waiting_for": str(request.waiting_for) if request.waiting_for else "",
+            "pending_reason": request.pending_reason,
+        },
+    )
+
+
+def coulance_escalated_event(
+    *,
+    request: CoulanceRequest,
+    actor: User | None,
+    at: datetime,
+    passed: list[dict[str, Any]],
+) -> ComplaintEvent:
+    """The request went past the managers in ``passed`` (each with why) to ``waiting_for``."""
+    return _event(
+        complaint=request.complaint,
+        type=EventType.COULANCE_ESCALATED,
+        actor=actor,
+        at=at,
+        payload={
+            **_coulance_payload(request),
+            "passed": passed,
+            "waiting_for_id": request.waiting_for_id,
+            "waiting_for": str(request.waiting_for) if request.waiting_for else "",
+            "pending_reason": request.pending_reason,
+        },
+    )
+
+
+def coulance_approved_event(
+    *, request: CoulanceRequest, actor: User, at: datetime
+) -> ComplaintEvent:
+    return _event(
+        complaint=request.complaint,
+        type=EventType.COULANCE_APPROVED,
+        actor=actor,
+        at=at,
+        payload={**_coulance_payload(request), "comment": request.decision_comment},
+    )
+
+
+def coulance_rejected_event(
+    *, request: CoulanceRequest, actor: User, at: datetime
+) -> ComplaintEvent:
+    return _event(
+        complaint=request.complaint,
+        type=EventType.COULANCE_REJECTED,
+        actor=actor,
+        at=at,
+        payload={**_coulance_payload(request), "comment": request.decision_comment},
+    )
+
+
+def _letter_event(
+    *,
+    letter: CoulanceLetter,
+    type: EventType,
+    actor: User | None,
+    at: datetime,
+    **extra: Any,
+) -> ComplaintEvent:
+    return _event(
+        complaint=letter.request.complaint,
+        type=type,
+        actor=actor,
+        at=at,
+        payload={
+            "coulance_request_id": letter.request_id,
+            "letter_id": letter.pk,
+            "version": letter.version,
+            **extra,
+        },
+    )
+
+
+def coulance_letter_drafted_event(
+    *, letter: CoulanceLetter, actor: User, at: datetime
+) -> ComplaintEvent:
+    return _letter_event(
+        letter=letter,
+        type=EventType.COULANCE_LETTER_DRAFTED,
+        actor=actor,
+        at=at,
+        language=letter.language,
+    )
+
+
+def coulance_letter_edited_event(
+    *, letter: CoulanceLetter, actor: User, at: datetime, fields: list[str]
+) -> ComplaintEvent:
+    return _letter_event(
+        letter=letter, type=EventType.COULANCE_LETTER_EDITED, actor=actor, at=at, fields=fields
+    )
+
+
+def coulance_letter_frozen_event(
+    *, letter: CoulanceLetter, actor: User, at: datetime
+) -> ComplaintEvent:
+    return _letter_event(
+        letter=letter,
+        type=EventType.COULANCE_LETTER_FROZEN,
+        actor=actor,
+        at=at,
+        content_hash=letter.content_hash,
+        recipient=letter.recipient,
+    )
+
+
+def coulance_letter_sent_event(*, letter: CoulanceLetter, at: datetime) -> ComplaintEvent:
+    return _letter_event(
+        letter=letter,
+        type=EventType.COULANCE_LETTER_SENT,
+        actor=None,
+        at=at,
+        recipient=letter.recipient,
+        attempts=letter.send_attempts,
+    )
+
+
+def coulance_letter_failed_event(
+    *, letter: CoulanceLetter, at: datetime, error: str
+) -> ComplaintEvent:
+    return _letter_event(
+        letter=letter,
+        type=EventType.COULANCE_LETTER_FAILED,
+        actor=None,
+        at=at,
+        error=error,
+        attempts=letter.send_attempts,
     )

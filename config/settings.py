@@ -233,6 +233,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    # WeasyPrint and fontTools narrate every PDF step at INFO; only their problems matter.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # also creates VAR_DIR

@@ -1,0 +1,44 @@
+"""Celery tasks of the complaints app: thin, by id, safe to run twice."""
+
+from __future__ import annotations
+
+import smtplib
+from typing import Any
+
+from celery import Task, shared_task
+
+from complaints.coulance import services as coulance
+
+# Transport errors are worth retrying; anything else is a bug and fails the letter at once.
+TRANSPORT_ERRORS = (smtplib.SMTPException, OSError)
+
+
+class _LetterTask(Task):  # type: ignore[type-arg]
+    def on_failure(
+        self,
+        exc: Exception,
+        task_id: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        einfo: Any,
+    ) -> None:
+        """After the last retry (or a non-transport error) show the letter as failed."""
+        letter_id = kwargs.get("letter_id", args[0] if args else None)
+        if letter_id is not None:
+            coulance.coulance_letter_delivery_failed(
+                letter_id=int(letter_id), error=f"{type(exc).__name__}: {exc}"
+            )
+
+
+@shared_task(
+    base=_LetterTask,
+    autoretry_for=TRANSPORT_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=30 * 60,
+    retry_jitter=True,
+    max_retries=8,
+    acks_late=True,
+)
+def send_coulance_letter(letter_id: int) -> bool:
+    """Email a frozen coulance letter; a second run finds it claimed or sent and does nothing."""
+    return coulance.coulance_letter_deliver(letter_id=letter_id)

@@ -1,0 +1,406 @@
+"""The coulance letter: content from the complaint's record in the customer's language, the
+agent's edit, freezing with PDF and hash, versions, and sending by email exactly once."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import smtplib
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+import pypdf
+import pytest
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.test import override_settings
+
+from accounts.models import User
+from complaints import workflow
+from complaints.coulance import letters, selectors
+from complaints.coulance import services as coulance
+from complaints.errors import ActionForbidden, InvalidData, TransitionNotAllowed
+from complaints.models import (
+    Complaint,
+    ComplaintEvent,
+    CoulanceLetter,
+    CoulanceRequest,
+    EventType,
+    LetterStatus,
+)
+from complaints.states import Stage
+from complaints.tasks import send_coulance_letter
+from config.celery import app as celery_app
+from tests.complaints.dbstate import db_changes, db_snapshot
+from tests.coulance.conftest import ask
+from tests.factories import CustomerFactory, advance, make_complaint, step_data
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def resolved_complaint(owner: User, *, language: str, **resolve: Any) -> Complaint:
+    customer = CustomerFactory(name="Jan Evers", email="jan@example.nl", language=language)
+    complaint = make_complaint(
+        owner=owner, customer=customer, subject="Drie jaar betaald voor ongebruikt internet"
+    )
+    complaint = advance(complaint, to=Stage.SOLVING)
+    return workflow.run(
+        workflow.Transition.RESOLVE,
+        complaint,
+        actor=owner,
+        **step_data("resolve")
+        | {
+            "resolution_summary": "Bundel opgezegd per vandaag.",
+            "customer_contribution": "U heeft de bundel zelf ooit gekozen en nooit opgezegd.",
+        }
+        | resolve,
+    )
+
+
+def approved(complaint: Complaint, agent: User, manager: User, **data: Any) -> CoulanceRequest:
+    request = ask(complaint, agent, **data)
+    return coulance.coulance_request_approve(coulance_request=request, actor=manager)
+
+
+def letter_of(request: CoulanceRequest) -> CoulanceLetter:
+    letter = selectors.coulance_letter_current(coulance_request=request)
+    assert letter is not None
+    return letter
+
+
+# --- Content --------------------------------------------------------------------------------------
+
+
+def test_dutch_letter_makes_the_gesture_visible(agent, manager, director):
+    complaint = resolved_complaint(agent, language="nl")
+    request = approved(complaint, agent, director, amount="987.5", kind="voucher")
+
+    letter = letter_of(request)
+
+    assert letter.language == "nl"
+    assert complaint.reference in letter.subject and "coulance" in letter.subject
+    body = letter.body
+    assert body.startswith("Geachte Jan Evers,")
+    assert "Drie jaar betaald voor ongebruikt internet" in body  # what the complaint was
+    # The actions taken: the triad steps as recorded.
+    assert step_data("understand")["acknowledgement"] in body
+    assert step_data("apologise")["apology"] in body
+    assert "Internetbundel sinds 2010 actief, nooit gebruikt." in body
+    assert "Bundel opgezegd per vandaag." in body
+    assert "U heeft de bundel zelf ooit gekozen en nooit opgezegd." in body  # contribution
+    assert "een waardebon aan ter waarde van € 987,50" in body  # the gesture, Dutch amount
+    assert "gebaar van goodwill en geen erkenning van aansprakelijkheid" in body
+    assert "plezierige samenwerking" in body
+    assert str(agent) in body
+
+
+def test_english_letter_makes_the_gesture_visible(agent, manager, director):
+    complaint = resolved_complaint(agent, language="en")
+    request = approved(complaint, agent, manager, amount="25", kind="credit")
+
+    letter = letter_of(request)
+
+    assert letter.language == "en"
+    assert letter.subject == f"Your complaint {complaint.reference}: a gesture of goodwill"
+    body = letter.body
+    assert body.startswith("Dear Jan Evers,")
+    assert "Drie jaar betaald voor ongebruikt internet" in body
+    assert step_data("apologise")["apology"] in body
+    assert "What you contributed yourself: U heeft de bundel zelf" in body
+    assert "a credit on your next invoice worth €25.00" in body
+    assert "gesture of goodwill (coulance)" in body
+    assert "not an admission of liability" in body
+    assert "pleasant relationship" in body
+
+
+def test_other_kind_uses_the_description_and_no_contribution_leaves_no_empty_heading(
+    agent, manager, director
+):
+    complaint = resolved_complaint(agent, language="en", customer_contribution="")
+    request = approved(
+        complaint, agent, manager, kind="other", description="two cinema tickets", amount="30"
+    )
+
+    body = letter_of(request).body
+
+    assert "we offer you two cinema tickets worth €30.00" in body
+    assert "What you contributed" not in body
+
+
+def test_the_letter_is_escaped_in_html_but_not_in_text(agent, manager, director):
+    complaint = resolved_complaint(agent, language="en")
+    complaint.subject = "Bill <b>& co</b>"
+    complaint.save()
+    letter = letter_of(approved(complaint, agent, manager))
+
+    assert "Bill <b>& co</b>" in letter.body
+    html = letters.render_html(letter)
+    assert "Bill &lt;b&gt;&amp; co&lt;/b&gt;" in html and "<b>&" not in html
+
+
+# --- Review, freeze, versions ---------------------------------------------------------------------
+
+
+def test_the_agent_edits_the_draft_then_sending_freezes_it(
+    agent, manager, director, django_capture_on_commit_callbacks
+):
+    complaint = resolved_complaint(agent, language="nl")
+    letter = letter_of(approved(complaint, agent, manager))
+
+    edited = coulance.coulance_letter_update(
+        letter=letter, actor=agent, body=letter.body + "\nPS: tot ziens!\n", now=T0
+    )
+    assert (edited.edited_by, edited.edited_at) == (agent, T0)
+    with django_capture_on_commit_callbacks() as callbacks:
+        frozen = coulance.coulance_letter_send(letter=edited, actor=agent, now=T0)
+
+    assert len(callbacks) == 1  # the email task, queued for after the commit
+    frozen.refresh_from_db()
+    assert frozen.status == LetterStatus.QUEUED
+    assert "PS: tot ziens!" in frozen.body
+    pdf = bytes(frozen.pdf)
+    assert pdf.startswith(b"%PDF-")
+    assert frozen.content_hash == hashlib.sha256(pdf).hexdigest()
+    assert (frozen.frozen_by, frozen.frozen_at, frozen.recipient) == (agent, T0, "jan@example.nl")
+    before = db_snapshot()
+    with pytest.raises(TransitionNotAllowed, match="frozen"):
+        coulance.coulance_letter_update(letter=frozen, actor=agent, body="Anders.")
+    assert db_changes(before, db_snapshot()) == {}
+
+
+def test_the_pdf_holds_the_letters_text(agent, manager, director):
+    complaint = resolved_complaint(agent, language="en")
+    letter = letter_of(approved(complaint, agent, manager))
+
+    reader = pypdf.PdfReader(io.BytesIO(letters.render_pdf(letter)))
+    text = " ".join("".join(page.extract_text() for page in reader.pages).split())
+
+    assert len(reader.pages) >= 1
+    assert complaint.reference in text
+    assert "not an admission of liability" in text
+    assert "€25.00" in text
+
+
+def test_a_correction_after_sending_is_a_new_version(agent, manager, director):
+    complaint = resolved_complaint(agent, language="nl")
+    request = approved(complaint, agent, manager)
+    first = letter_of(request)
+    with pytest.raises(TransitionNotAllowed, match="still a draft"):
+        coulance.coulance_letter_new_version(coulance_request=request, actor=agent)
+    coulance.coulance_letter_send(letter=first, actor=agent)
+    assert coulance.coulance_letter_deliver(letter_id=first.pk)
+    first.refresh_from_db()
+    sent_hash, sent_pdf = first.content_hash, bytes(first.pdf)
+
+    second = coulance.coulance_letter_new_version(coulance_request=request, actor=agent)
+    second = coulance.coulance_letter_update(
+        letter=second, actor=agent, body=second.body.replace("Geachte", "Beste")
+    )
+
+    first.refresh_from_db()
+    assert (first.version, first.status, first.content_hash) == (1, "sent", sent_hash)
+    assert bytes(first.pdf) == sent_pdf and first.body.startswith("Geachte")
+    assert (second.version, second.status) == (2, "draft")
+    assert second.body.startswith("Beste")
+    assert letter_of(request) == second
+
+
+def test_no_letter_for_a_pending_or_rejected_request(complaint, agent, manager):
+    pending = ask(complaint, agent)
+    rejected = ask(complaint, agent)
+    coulance.coulance_request_reject(coulance_request=rejected, actor=manager, comment="Nee.")
+    before = db_snapshot()
+
+    with pytest.raises(TransitionNotAllowed, match="waiting for approval"):
+        coulance.coulance_letter_new_version(coulance_request=pending, actor=agent)
+    with pytest.raises(TransitionNotAllowed, match="rejected"):
+        coulance.coulance_letter_new_version(coulance_request=rejected, actor=agent)
+
+    assert db_changes(before, db_snapshot()) == {}
+    assert selectors.coulance_letter_current(coulance_request=rejected) is None
+
+
+def test_only_who_works_the_complaint_handles_the_letter(complaint, agent, manager, other_agent):
+    letter = letter_of(approved(complaint, agent, manager))
+    before = db_snapshot()
+
+    with pytest.raises(ActionForbidden):
+        coulance.coulance_letter_update(letter=letter, actor=other_agent, body="Hoi")
+    with pytest.raises(ActionForbidden):
+        coulance.coulance_letter_send(letter=letter, actor=other_agent)
+
+    assert db_changes(before, db_snapshot()) == {}
+
+
+def test_an_empty_text_is_refused(complaint, agent, manager):
+    letter = letter_of(approved(complaint, agent, manager))
+
+    with pytest.raises(InvalidData) as refused:
+        coulance.coulance_letter_update(letter=letter, actor=agent, body="  ", subject="")
+
+    assert set(refused.value.errors) == {"body", "subject"}
+
+
+def test_a_customer_without_email_gets_no_email_but_a_clear_message(agent, manager, director):
+    complaint = resolved_complaint(agent, language="nl")
+    complaint.customer.email = ""
+    complaint.customer.save()
+    letter = letter_of(approved(complaint, agent, manager))
+    before = db_snapshot()
+
+    with pytest.raises(InvalidData) as refused:
+        coulance.coulance_letter_send(letter=letter, actor=agent)
+
+    assert "by post" in str(refused.value.errors["recipient"][0])
+    assert db_changes(before, db_snapshot()) == {}
+
+
+# --- Sending --------------------------------------------------------------------------------------
+
+
+def test_sending_an_already_sent_letter_is_refused(complaint, agent, manager):
+    letter = letter_of(approved(complaint, agent, manager))
+    coulance.coulance_letter_send(letter=letter, actor=agent)
+    with pytest.raises(TransitionNotAllowed, match="already being sent"):
+        coulance.coulance_letter_send(letter=letter, actor=agent)
+    send_coulance_letter(letter.pk)
+    before = db_snapshot()
+
+    with pytest.raises(TransitionNotAllowed, match="already been sent"):
+        coulance.coulance_letter_send(letter=letter, actor=agent)
+
+    assert db_changes(before, db_snapshot()) == {}
+
+
+def test_the_task_sends_one_email_with_the_pdf_even_when_it_runs_twice(complaint, agent, manager):
+    letter = letter_of(approved(complaint, agent, manager))
+    coulance.coulance_letter_send(letter=letter, actor=agent)
+
+    assert send_coulance_letter(letter.pk) is True
+    assert send_coulance_letter(letter.pk) is False
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    letter.refresh_from_db()
+    assert message.to == [complaint.customer.email]
+    assert message.subject == letter.subject and message.body == letter.body
+    [(name, content, mimetype)] = message.attachments
+    assert (name, mimetype) == (f"{complaint.reference}-v1.pdf", "application/pdf")
+    assert hashlib.sha256(content).hexdigest() == letter.content_hash
+    assert (letter.status, letter.send_attempts) == (LetterStatus.SENT, 1)
+    assert letter.sent_at is not None
+    [sent] = ComplaintEvent.objects.filter(complaint=complaint, type=EventType.COULANCE_LETTER_SENT)
+    assert sent.actor is None and sent.payload["recipient"] == complaint.customer.email
+
+
+def test_a_claimed_letter_is_never_sent_again(complaint, agent, manager):
+    """A worker died after the mail server took the message: the redelivered task must not
+    send it a second time (at most once)."""
+    letter = letter_of(approved(complaint, agent, manager))
+    coulance.coulance_letter_send(letter=letter, actor=agent)
+    CoulanceLetter.objects.filter(pk=letter.pk).update(status=LetterStatus.SENDING)
+
+    assert send_coulance_letter(letter.pk) is False
+    assert mail.outbox == []
+
+
+def test_the_email_task_is_queued_only_when_the_transaction_commits(
+    complaint, agent, manager, django_capture_on_commit_callbacks
+):
+    letter = letter_of(approved(complaint, agent, manager))
+    celery_app.conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            coulance.coulance_letter_send(letter=letter, actor=agent)
+            assert mail.outbox == []  # nothing goes out before the commit
+    finally:
+        celery_app.conf.task_always_eager = False
+
+    assert len(callbacks) == 1
+    assert len(mail.outbox) == 1
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.SENT
+
+
+class FlakySMTPBackend(LocmemBackend):
+    """A mail server that drops the connection on the first ``failures`` attempts."""
+
+    failures: ClassVar[int] = 1
+    attempts: ClassVar[int] = 0
+
+    def send_messages(self, email_messages: Any) -> int:
+        type(self).attempts += 1
+        if type(self).attempts <= type(self).failures:
+            raise smtplib.SMTPServerDisconnected("connection dropped")
+        return super().send_messages(email_messages)
+
+
+@pytest.fixture
+def flaky_mail() -> Any:
+    FlakySMTPBackend.attempts = 0
+    with override_settings(EMAIL_BACKEND=f"{__name__}.FlakySMTPBackend"):
+        yield FlakySMTPBackend
+
+
+def test_a_transport_error_is_retried_and_the_letter_sent_once(
+    complaint, agent, manager, flaky_mail
+):
+    flaky_mail.failures = 2
+    letter = letter_of(approved(complaint, agent, manager))
+    coulance.coulance_letter_send(letter=letter, actor=agent)
+
+    send_coulance_letter.apply(args=[letter.pk])  # eager: retries run at once, in this thread
+
+    assert flaky_mail.attempts == 3
+    assert len(mail.outbox) == 1
+    letter.refresh_from_db()
+    assert (letter.status, letter.send_attempts, letter.last_error) == ("sent", 3, "")
+
+
+def test_after_the_last_retry_the_letter_shows_as_failed_and_can_be_sent_again(
+    complaint, agent, manager, flaky_mail
+):
+    flaky_mail.failures = 100
+    letter = letter_of(approved(complaint, agent, manager))
+    coulance.coulance_letter_send(letter=letter, actor=agent)
+    frozen_hash = CoulanceLetter.objects.get(pk=letter.pk).content_hash
+
+    send_coulance_letter.apply(args=[letter.pk])
+
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.FAILED
+    assert "SMTPServerDisconnected" in letter.last_error
+    assert letter.send_attempts == 9  # the first try and max_retries (8) retries
+    assert ComplaintEvent.objects.filter(
+        complaint=complaint, type=EventType.COULANCE_LETTER_FAILED
+    ).exists()
+
+    flaky_mail.failures = 0
+    coulance.coulance_letter_send(letter=letter, actor=agent)
+    assert send_coulance_letter(letter.pk) is True
+    letter.refresh_from_db()
+    assert (letter.status, letter.content_hash) == ("sent", frozen_hash)  # not re-rendered
+    assert len(mail.outbox) == 1
+
+
+def test_the_audit_trail_tells_the_whole_story(complaint, agent, manager):
+    letter = letter_of(approved(complaint, agent, manager))
+    coulance.coulance_letter_update(
+        letter=letter, actor=agent, subject="Onze excuses en een gebaar"
+    )
+    coulance.coulance_letter_send(letter=letter, actor=agent)
+    send_coulance_letter(letter.pk)
+
+    types = list(
+        ComplaintEvent.objects.filter(complaint=complaint, type__startswith="coulance")
+        .order_by("id")
+        .values_list("type", "actor")
+    )
+    assert types == [
+        (EventType.COULANCE_REQUESTED, agent.pk),
+        (EventType.COULANCE_APPROVED, manager.pk),
+        (EventType.COULANCE_LETTER_DRAFTED, manager.pk),
+        (EventType.COULANCE_LETTER_EDITED, agent.pk),
+        (EventType.COULANCE_LETTER_FROZEN, agent.pk),
+        (EventType.COULANCE_LETTER_SENT, None),
+    ]
