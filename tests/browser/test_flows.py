@@ -87,6 +87,29 @@ def tomorrow_at_three() -> str:
     return moment.strftime("%Y-%m-%dT15:00")
 
 
+# What the agent types, in the language of the run (the screenshots read naturally).
+WORDS = {
+    "en": {
+        "facts": "The customer has paid for three years for mobile internet he never used.",
+        "acknowledgement": "I understand you are angry: three years of paying for nothing.",
+        "apology": "I am sorry you have had to deal with this.",
+        "facts_summary": "Internet bundle active since 2023, never used.",
+        "next_steps": "I will check whether we can refund you and call you tomorrow at 15:00.",
+        "upheld": "Subscription changed and three months refunded.",
+    },
+    "nl": {
+        "facts": "Klant betaalt drie jaar voor internet op zijn telefoon dat hij nooit gebruikte.",
+        "acknowledgement": "Ik begrijp dat u boos bent: drie jaar betalen voor niets.",
+        "apology": "Het spijt me dat u hiermee te maken hebt gekregen.",
+        "facts_summary": "Internetbundel sinds 2023 actief, nooit gebruikt.",
+        "next_steps": "Ik zoek uit of we kunnen terugbetalen en bel u morgen om 15:00.",
+        "upheld": "Abonnement aangepast en drie maanden terugbetaald.",
+        "refused": "Geen terugbetaling: de bundel stond drie jaar op de factuur. Uitgelegd waarom.",
+        "alternatives": "Een goedkopere bundel zonder internet, vanaf volgende maand.",
+    },
+}
+
+
 # --- Doing the steps -----------------------------------------------------------------------------
 
 
@@ -99,9 +122,7 @@ def log_new_complaint(page: Page, language: str, *, subject: str) -> None:
     form = page.locator("#new-complaint")
     form.get_by_label(t("Channel"), exact=True).select_option(label=t("Email"))
     form.get_by_label(t("Subject"), exact=True).fill(subject)
-    form.get_by_label(t("The facts"), exact=True).fill(
-        "Klant betaalt drie jaar voor internet op zijn telefoon dat hij nooit gebruikte."
-    )
+    form.get_by_label(t("The facts"), exact=True).fill(WORDS[language]["facts"])
     form.get_by_label(t("Emotion sensed"), exact=True).select_option(label=t("Angry"))
     form.get_by_label(t("Intensity"), exact=True).select_option("4")
     form.get_by_role("button", name=t("Save complaint")).click()
@@ -117,14 +138,12 @@ def understand(page: Page, language: str) -> None:
     form.get_by_label(t("Emotion sensed"), exact=True).select_option(label=t("Angry"))
     form.get_by_role("radio", name="4", exact=True).check()
     form.get_by_label(t("How you acknowledged it"), exact=True).fill(
-        "Ik begrijp dat u boos bent: drie jaar betalen voor niets."
+        WORDS[language]["acknowledgement"]
     )
     form.get_by_role("button", name=t("Record understanding")).click()
     expect_message(page, t("Understanding recorded. Next: apologise."))
     expect_stepper(page, "apologise")
-    expect(page.locator("#step-understand")).to_contain_text(
-        "Ik begrijp dat u boos bent: drie jaar betalen voor niets."
-    )
+    expect(page.locator("#step-understand")).to_contain_text(WORDS[language]["acknowledgement"])
 
 
 def apologise(page: Page, language: str) -> None:
@@ -132,13 +151,11 @@ def apologise(page: Page, language: str) -> None:
         return say(msgid, language)
 
     form = page.locator("#form-apologise")
-    form.get_by_label(t("The apology"), exact=True).fill(
-        "Het spijt me dat u hiermee te maken hebt gekregen."
-    )
+    form.get_by_label(t("The apology"), exact=True).fill(WORDS[language]["apology"])
     form.get_by_role("button", name=t("Record apology")).click()
     expect_message(page, t("Apology recorded. Next: solve."))
     expect_stepper(page, "solve")
-    expect(page.locator("#step-apologise")).to_contain_text("Het spijt me")
+    expect(page.locator("#step-apologise")).to_contain_text(WORDS[language]["apology"])
 
 
 def solve(page: Page, language: str) -> None:
@@ -146,12 +163,8 @@ def solve(page: Page, language: str) -> None:
         return say(msgid, language)
 
     form = page.locator("#form-solve")
-    form.get_by_label(t("The facts, summarised"), exact=True).fill(
-        "Internetbundel sinds 2010 actief, nooit gebruikt."
-    )
-    form.get_by_label(t("The next steps"), exact=True).fill(
-        "Ik zoek uit of we kunnen terugbetalen en bel u morgen om 15:00."
-    )
+    form.get_by_label(t("The facts, summarised"), exact=True).fill(WORDS[language]["facts_summary"])
+    form.get_by_label(t("The next steps"), exact=True).fill(WORDS[language]["next_steps"])
     form.get_by_label(t("Promised moment"), exact=True).fill(tomorrow_at_three())
     form.get_by_role("button", name=t("Record solution and promise")).click()
     expect_message(page, t("Solution and promised moment recorded."))
@@ -159,16 +172,15 @@ def solve(page: Page, language: str) -> None:
     expect(page.locator("#step-solve")).to_contain_text("15:00")
 
 
-def fill_resolution(form: Locator, language: str, outcome: str) -> None:
+def fill_resolution(form: Locator, language: str, outcome: str, summary: str = "") -> None:
     """Everything a resolution always needs, with ``outcome`` (the msgid of its label)."""
+    summary = summary or WORDS[language]["upheld"]
 
     def t(msgid: str) -> str:
         return say(msgid, language)
 
     form.get_by_role("radio", name=t(outcome), exact=True).check()
-    form.get_by_label(t("What was resolved"), exact=True).fill(
-        "Abonnement aangepast en drie maanden terugbetaald."
-    )
+    form.get_by_label(t("What was resolved"), exact=True).fill(summary)
     form.get_by_label(t("Root cause"), exact=True).select_option(str(root_cause().pk))
     form.get_by_label(t("Liability"), exact=True).select_option(
         label=t("The company is not liable")
@@ -294,7 +306,7 @@ def test_een_medewerker_neemt_een_klacht_in_het_nederlands_door_tot_opgelost_met
 
     # "No" without its domain, balance and alternatives: each field says what is missing.
     resolve = page.locator("#form-resolve")
-    fill_resolution(resolve, "nl", "Not upheld")
+    fill_resolution(resolve, "nl", "Not upheld", WORDS["nl"]["refused"])
     resolve.get_by_role("button", name=t("Resolve")).click()
     expect(resolve.get_by_role("alert")).to_contain_text(t("Please check the fields marked below."))
     required = t("This field is required.")
@@ -306,7 +318,7 @@ def test_een_medewerker_neemt_een_klacht_in_het_nederlands_door_tot_opgelost_met
     expect(field_with(resolve, "[name=request_domain]")).to_have_class(re.compile("has-error"))
     expect(resolve.get_by_role("radio", name=t("Not upheld"), exact=True)).to_be_checked()
     expect(resolve.get_by_label(t("What was resolved"), exact=True)).to_have_value(
-        "Abonnement aangepast en drie maanden terugbetaald."
+        WORDS["nl"]["refused"]
     )
     expect_stepper(page, "resolve")
     check_a11y(page)
@@ -316,14 +328,12 @@ def test_een_medewerker_neemt_een_klacht_in_het_nederlands_door_tot_opgelost_met
         "radio", name=t("Past (a settled fact: reasonable and fair?)"), exact=True
     ).check()
     resolve.get_by_role("radio", name=t("Win-lose: the customer loses"), exact=True).check()
-    resolve.get_by_label(t("Alternatives offered"), exact=True).fill(
-        "Een goedkopere bundel zonder internet, vanaf volgende maand."
-    )
+    resolve.get_by_label(t("Alternatives offered"), exact=True).fill(WORDS["nl"]["alternatives"])
     resolve.get_by_role("button", name=t("Resolve")).click()
     expect_resolved(page, "nl")
     record = page.locator("#step-resolve")
     expect(record).to_contain_text(t("Not upheld"))
-    expect(record).to_contain_text("Een goedkopere bundel zonder internet")
+    expect(record).to_contain_text(WORDS["nl"]["alternatives"])
     page.reload()
     check_a11y(page)
     screenshot(page, "complaint-resolved-nl")
