@@ -185,6 +185,19 @@ def complaint_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "complaints/detail.html", context)
 
 
+def _focus_next_step(steps: list[Step]) -> None:
+    """Put the keyboard on the next step's first field (htmx focuses ``autofocus`` after a swap).
+
+    Without it the submit button vanishes with the swap and focus falls back to the page's start.
+    """
+    for step in steps:
+        if step.status == "current" and step.form is not None:
+            first = next(iter(step.form.fields.values()), None)
+            if first is not None:
+                first.widget.attrs["autofocus"] = True
+            return
+
+
 def _respond(
     request: HttpRequest,
     complaint: Complaint,
@@ -209,6 +222,8 @@ def _respond(
             return response
         context = page_context(request, fresh, bound=bound, refusal=refusal)
         context["done"] = done
+        if done:
+            _focus_next_step(context["steps"])
         return render(request, "complaints/_changed.html", context)
     if bound and not done:
         context = page_context(request, complaint, bound=bound, refusal=refusal)

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
@@ -613,15 +612,6 @@ def test_an_unknown_complaint_is_a_404_in_the_layout_that_passes_axe(
     expect(page.get_by_role("heading", level=1)).to_have_text("My work")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "UI bug: after a step recorded through htmx, #complaint-main is swapped with "
-        "outerHTML and focus falls back to <body>; keyboard users lose their place "
-        "(WCAG 2.4.3). Expected: focus on the next step (its first field or heading) or "
-        "on the message saying what was recorded."
-    ),
-)
 def test_after_a_step_the_keyboard_focus_moves_on_to_the_next_step(
     page_for: PageFor, agent: User
 ) -> None:
