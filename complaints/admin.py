@@ -14,6 +14,8 @@ from complaints.models import (
     ApologyStep,
     Complaint,
     ComplaintEvent,
+    CoulanceLetter,
+    CoulanceRequest,
     Customer,
     Interaction,
     OwnershipTransfer,
@@ -105,3 +107,30 @@ class ComplaintEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[ComplaintEvent]):
     list_filter = ["type"]
     search_fields = ["complaint__reference"]
     list_select_related = ["complaint", "actor"]
+
+
+class CoulanceLetterInline(ReadOnlyAdminMixin, admin.TabularInline):  # type: ignore[type-arg]
+    model = CoulanceLetter
+    extra = 0
+    fields = ["version", "status", "language", "subject", "frozen_at", "sent_at", "content_hash"]
+
+
+@admin.register(CoulanceRequest)
+class CoulanceRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[CoulanceRequest]):
+    """Coulance is decided with four eyes through the application, never edited here."""
+
+    list_display = [
+        "complaint",
+        "kind",
+        "amount",
+        "currency",
+        "status",
+        "requested_by",
+        "waiting_for",
+        "decided_by",
+        "requested_at",
+    ]
+    list_filter = ["status", "kind", "currency"]
+    search_fields = ["complaint__reference"]
+    list_select_related = ["complaint", "requested_by", "waiting_for", "decided_by"]
+    inlines = [CoulanceLetterInline]

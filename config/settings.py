@@ -164,6 +164,9 @@ SPECTACULAR_SETTINGS = {
         "EmotionEnum": "complaints.choices.Emotion",
         "StageEnum": "complaints.states.Stage",
         "LanguageEnum": "complaints.choices.Language",
+        "CoulanceKindEnum": "complaints.models.coulance.CoulanceKind",
+        "CoulanceStatusEnum": "complaints.models.coulance.CoulanceStatus",
+        "LetterStatusEnum": "complaints.models.coulance.LetterStatus",
     },
 }
 

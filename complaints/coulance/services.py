@@ -411,7 +411,8 @@ def _draft_letter(
     return letter
 
 
-def _check_request_has_letters(request: CoulanceRequest) -> None:
+def check_request_has_letters(request: CoulanceRequest) -> None:
+    """409 while the request waits for approval or when it was rejected: no letter then."""
     if request.status == CoulanceStatus.PENDING:
         raise TransitionNotAllowed(
             _("This request is still waiting for approval: a letter follows once it is approved.")
@@ -433,7 +434,7 @@ def coulance_letter_new_version(
     with transaction.atomic():
         locked = _lock_request(coulance_request)
         policies.ensure_can_work(actor, locked.complaint)
-        _check_request_has_letters(locked)
+        check_request_has_letters(locked)
         latest = locked.letters.order_by("-version").first()
         if latest is not None and latest.status == LetterStatus.DRAFT:
             raise TransitionNotAllowed(
@@ -458,7 +459,8 @@ def _lock_letter(letter: CoulanceLetter) -> CoulanceLetter:
     return CoulanceLetter.objects.select_for_update().get(pk=letter.pk)
 
 
-def _check_draft(letter: CoulanceLetter) -> None:
+def check_letter_is_draft(letter: CoulanceLetter) -> None:
+    """409 unless the letter is still a draft (frozen and sent letters never change)."""
     if letter.status == LetterStatus.SENT:
         raise TransitionNotAllowed(
             _("This letter has been sent and cannot change; make a new version for a correction.")
@@ -482,7 +484,7 @@ def coulance_letter_update(
     with transaction.atomic():
         locked = _lock_letter(letter)
         check_may_handle_letter(locked, actor)
-        _check_draft(locked)
+        check_letter_is_draft(locked)
         errors = ErrorCollector()
         if subject is not None:
             errors.require("subject", subject)

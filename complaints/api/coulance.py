@@ -1,0 +1,503 @@
+"""REST endpoints for coulance: requests, their four-eyes decision, and the letter versions.
+
+``/api/coulance/`` lists, filters and creates requests (the complaint named by its reference);
+``/api/coulance/{id}/approve|reject/`` decide; ``/api/coulance/{id}/letter/`` is the current
+letter. ``/api/coulance-letters/{id}/`` is one letter version: read, edit the draft, its HTML
+and PDF, and ``send``. Every refusal comes in the order 404, 403, 409, then 400.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import mixins, renderers, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import User
+from complaints import selectors as complaint_selectors
+from complaints.api.pagination import NewestFirstPagination
+from complaints.api.serializers import ModelSerializer, UserSummarySerializer
+from complaints.choices import Balance, Liability, RequestDomain
+from complaints.coulance import letters, selectors
+from complaints.coulance import services as coulance
+from complaints.errors import ErrorCollector, TransitionNotAllowed
+from complaints.models import (
+    Complaint,
+    CoulanceKind,
+    CoulanceLetter,
+    CoulanceRequest,
+    CoulanceStatus,
+)
+
+_ERRORS = {
+    400: OpenApiResponse(description="Invalid data: field names with messages."),
+    403: OpenApiResponse(description="Not allowed for this user (four eyes, role, limit)."),
+    404: OpenApiResponse(description="No such request or letter, or not visible to this user."),
+    409: OpenApiResponse(description="Not possible in the request's or letter's current state."),
+}
+
+
+# --- Serializers -----------------------------------------------------------------------------------
+
+
+class LetterSummarySerializer(ModelSerializer):
+    class Meta:
+        model = CoulanceLetter
+        fields = ["id", "version", "status", "language", "frozen_at", "sent_at"]
+        read_only_fields = fields
+
+
+class CoulanceRequestSerializer(ModelSerializer):
+    complaint = serializers.CharField(source="complaint.reference", read_only=True)
+    complaint_subject = serializers.CharField(source="complaint.subject", read_only=True)
+    team = serializers.CharField(source="complaint.owner.team.name", default=None, read_only=True)
+    requested_by = UserSummarySerializer(read_only=True)
+    waiting_for = UserSummarySerializer(read_only=True, allow_null=True)
+    decided_by = UserSummarySerializer(read_only=True, allow_null=True)
+    letter = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CoulanceRequest
+        fields = [
+            "id",
+            "complaint",
+            "complaint_subject",
+            "team",
+            "kind",
+            "description",
+            "amount",
+            "currency",
+            "amount_eur",
+            "reason",
+            "liability",
+            "request_domain",
+            "assessment",
+            "balance",
+            "status",
+            "requested_by",
+            "requested_at",
+            "waiting_for",
+            "pending_reason",
+            "decided_by",
+            "decided_at",
+            "decision_comment",
+            "letter",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(LetterSummarySerializer(allow_null=True))
+    def get_letter(self, obj: CoulanceRequest) -> Any:
+        """The newest letter version (none until approved)."""
+        if obj.status != CoulanceStatus.APPROVED:
+            return None
+        letter = selectors.coulance_letter_current(coulance_request=obj)
+        return LetterSummarySerializer(letter).data if letter is not None else None
+
+
+class CoulanceRequestCreateSerializer(serializers.Serializer):
+    """A new request. Amount as a decimal string ("25.00"); limits are judged in EUR."""
+
+    complaint = serializers.CharField(help_text="The complaint's reference, e.g. KL-2026-000123.")
+    kind = serializers.ChoiceField(choices=CoulanceKind.choices)
+    description = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="What is given, in the customer's words; required for kind “other”.",
+    )
+    amount = serializers.CharField(help_text="More than zero, at most two decimals, e.g. 25.00.")
+    currency = serializers.CharField(
+        max_length=3, required=False, default="EUR", help_text="ISO 4217 code."
+    )
+    reason = serializers.CharField()
+    liability = serializers.ChoiceField(
+        choices=Liability.choices, help_text="Must be not_liable: otherwise it is compensation."
+    )
+    request_domain = serializers.ChoiceField(choices=RequestDomain.choices)
+    assessment = serializers.CharField(
+        allow_blank=True,
+        help_text="Past: reasonable and fair? Future: the risk for the company. Present: why.",
+    )
+    balance = serializers.ChoiceField(choices=Balance.choices)
+
+
+class DecisionSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RejectionSerializer(serializers.Serializer):
+    comment = serializers.CharField(help_text="Why not: the requester reads it.")
+
+
+class LetterSerializer(ModelSerializer):
+    coulance_request = serializers.IntegerField(source="request_id", read_only=True)
+    complaint = serializers.CharField(source="request.complaint.reference", read_only=True)
+    created_by = UserSummarySerializer(read_only=True)
+    edited_by = UserSummarySerializer(read_only=True, allow_null=True)
+    frozen_by = UserSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = CoulanceLetter
+        fields = [
+            "id",
+            "coulance_request",
+            "complaint",
+            "version",
+            "language",
+            "subject",
+            "body",
+            "status",
+            "created_by",
+            "created_at",
+            "edited_by",
+            "edited_at",
+            "frozen_by",
+            "frozen_at",
+            "content_hash",
+            "recipient",
+            "send_attempts",
+            "sent_at",
+            "last_error",
+        ]
+        read_only_fields = fields
+
+
+class LetterUpdateSerializer(serializers.Serializer):
+    subject = serializers.CharField(required=False, allow_blank=True)
+    body = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+
+
+class NewVersionSerializer(serializers.Serializer):
+    regenerate = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Start from the complaint's record as it is now, not from the last letter.",
+    )
+
+
+class TotalSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    total = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class TotalsSerializer(serializers.Serializer):
+    complaint = serializers.CharField()
+    granted = TotalSerializer(many=True)
+
+
+# --- Filters ---------------------------------------------------------------------------------------
+
+
+class CoulanceFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=CoulanceStatus.choices)
+    team = django_filters.NumberFilter(help_text="Team id of the complaint's owner.")
+    amount_min = django_filters.NumberFilter(help_text="Amount at least (in its own currency).")
+    amount_max = django_filters.NumberFilter(help_text="Amount at most (in its own currency).")
+    currency = django_filters.CharFilter(help_text="ISO 4217 code.")
+    kind = django_filters.ChoiceFilter(choices=CoulanceKind.choices)
+    complaint = django_filters.CharFilter(help_text="The complaint's reference.")
+    waiting_for = django_filters.NumberFilter(
+        help_text="User id: the pending requests waiting for them."
+    )
+
+    class Meta:
+        model = CoulanceRequest
+        fields: list[str] = []
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        given = {
+            name: int(value) if name in {"team", "waiting_for"} else value
+            for name, value in self.form.cleaned_data.items()
+            if value not in (None, "", [])
+        }
+        return selectors.coulance_filter(queryset, given)
+
+
+# --- Renderers -------------------------------------------------------------------------------------
+
+
+class PDFRenderer(renderers.BaseRenderer):
+    """Bytes as ``application/pdf``; an error (a dict) is answered as JSON instead."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        if isinstance(data, bytes | bytearray | memoryview):
+            return bytes(data)
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return json.dumps(data, default=str).encode()
+
+
+class HTMLRenderer(renderers.StaticHTMLRenderer):
+    """The letter page as ``text/html``; an error is answered as JSON."""
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> Any:
+        if isinstance(data, str):
+            return data
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return json.dumps(data, default=str)
+
+
+# --- Views -----------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Coulance requests the user may see",
+        responses={200: CoulanceRequestSerializer(many=True)},
+    ),
+    retrieve=extend_schema(responses={200: CoulanceRequestSerializer, 404: _ERRORS[404]}),
+)
+class CoulanceRequestViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Goodwill gestures: proposed by the agent, decided by a manager who did not ask for it."""
+
+    serializer_class = CoulanceRequestSerializer
+    filterset_class = CoulanceFilter
+    pagination_class = NewestFirstPagination
+
+    def get_queryset(self) -> QuerySet[CoulanceRequest]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return CoulanceRequest.objects.none()
+        return selectors.coulance_list(user=_actor(self.request))
+
+    def get_object(self) -> CoulanceRequest:
+        try:
+            pk = int(self.kwargs["pk"])
+        except ValueError:
+            raise Http404 from None
+        return selectors.coulance_get_for_user(user=_actor(self.request), pk=pk)
+
+    def _answer(self, request: CoulanceRequest, code: int = status.HTTP_200_OK) -> Response:
+        fresh = selectors.coulance_list(user=_actor(self.request)).filter(pk=request.pk).first()
+        return Response(
+            CoulanceRequestSerializer(fresh or request, context=self.get_serializer_context()).data,
+            status=code,
+        )
+
+    @extend_schema(
+        request=CoulanceRequestCreateSerializer,
+        responses={201: CoulanceRequestSerializer, **_ERRORS},
+    )
+    def create(self, request: Request) -> Response:
+        actor = _actor(request)
+        complaint = _complaint_from(request, actor)
+        coulance.check_may_request(complaint, actor)  # 403/409 whatever the rest of the payload
+        data = _valid(CoulanceRequestCreateSerializer, request)
+        data.pop("complaint")
+        created = coulance.coulance_request_create(complaint=complaint, actor=actor, **data)
+        return self._answer(created, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=DecisionSerializer, responses={200: CoulanceRequestSerializer, **_ERRORS}
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def approve(self, request: Request, pk: str) -> Response:
+        """Approve within your limit; the draft letter is made at once."""
+        item = self.get_object()
+        coulance.check_may_decide(item, _actor(request), approve=True)
+        data = _valid(DecisionSerializer, request)
+        decided = coulance.coulance_request_approve(
+            coulance_request=item, actor=_actor(request), **data
+        )
+        return self._answer(decided)
+
+    @extend_schema(
+        request=RejectionSerializer, responses={200: CoulanceRequestSerializer, **_ERRORS}
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def reject(self, request: Request, pk: str) -> Response:
+        """Reject with a comment saying why."""
+        item = self.get_object()
+        coulance.check_may_decide(item, _actor(request), approve=False)
+        data = _valid(RejectionSerializer, request)
+        decided = coulance.coulance_request_reject(
+            coulance_request=item, actor=_actor(request), **data
+        )
+        return self._answer(decided)
+
+    @extend_schema(
+        responses={200: LetterSerializer, 404: _ERRORS[404], 409: _ERRORS[409]},
+    )
+    @action(detail=True, methods=["get"], filterset_class=None)
+    def letter(self, request: Request, pk: str) -> Response:
+        """The newest letter version; 409 while the request is pending or when it was rejected."""
+        item = self.get_object()
+        coulance.check_request_has_letters(item)
+        current = selectors.coulance_letter_current(coulance_request=item)
+        if current is None:  # approved before letters existed: nothing to show yet
+            raise TransitionNotAllowed(_("This request has no letter yet."))
+        return Response(LetterSerializer(current).data)
+
+    @extend_schema(
+        methods=["get"],
+        responses={200: LetterSerializer(many=True), 404: _ERRORS[404]},
+    )
+    @extend_schema(
+        methods=["post"],
+        request=NewVersionSerializer,
+        responses={201: LetterSerializer, **_ERRORS},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    def letters(self, request: Request, pk: str) -> Response:
+        """Every letter version, oldest first; POST makes a new version for a correction."""
+        item = self.get_object()
+        if request.method == "POST":
+            data = _valid(NewVersionSerializer, request)
+            letter = coulance.coulance_letter_new_version(
+                coulance_request=item, actor=_actor(request), **data
+            )
+            return Response(LetterSerializer(letter).data, status=status.HTTP_201_CREATED)
+        return Response(
+            LetterSerializer(selectors.coulance_letters(coulance_request=item), many=True).data
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("complaint", str, required=True, description="The reference.")
+        ],
+        responses={200: TotalsSerializer, 400: _ERRORS[400], 404: _ERRORS[404]},
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
+    def totals(self, request: Request) -> Response:
+        """What was granted on one complaint (``?complaint=KL-…``), per currency."""
+        actor = _actor(request)
+        complaint = _complaint_from(request, actor, source=request.query_params)
+        granted = selectors.coulance_total_granted(complaint=complaint)
+        return Response(
+            TotalsSerializer(
+                {
+                    "complaint": complaint.reference,
+                    "granted": [{"currency": c, "total": t} for c, t in granted.items()],
+                }
+            ).data
+        )
+
+
+class CoulanceLetterViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """One version of a coulance letter: review and edit the draft, preview, send."""
+
+    serializer_class = LetterSerializer
+    pagination_class = None
+    filterset_class = None
+
+    def get_queryset(self) -> QuerySet[CoulanceLetter]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return CoulanceLetter.objects.none()
+        return CoulanceLetter.objects.filter(
+            request__in=selectors.coulance_visible(user=_actor(self.request))
+        )
+
+    def get_object(self) -> CoulanceLetter:
+        try:
+            pk = int(self.kwargs["pk"])
+        except ValueError:
+            raise Http404 from None
+        return selectors.coulance_letter_get_for_user(user=_actor(self.request), pk=pk)
+
+    @extend_schema(responses={200: LetterSerializer, 404: _ERRORS[404]})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(LetterSerializer(self.get_object()).data)
+
+    @extend_schema(request=LetterUpdateSerializer, responses={200: LetterSerializer, **_ERRORS})
+    def partial_update(self, request: Request, pk: str) -> Response:
+        """Edit the draft's subject or text; a frozen or sent letter answers 409."""
+        letter = self.get_object()
+        coulance.check_may_handle_letter(letter, _actor(request))
+        coulance.check_letter_is_draft(letter)
+        data = _valid(LetterUpdateSerializer, request)
+        letter = coulance.coulance_letter_update(letter=letter, actor=_actor(request), **data)
+        return Response(LetterSerializer(letter).data)
+
+    @extend_schema(
+        responses={(200, "text/html"): OpenApiTypes.STR, 404: _ERRORS[404]},
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[HTMLRenderer])
+    def html(self, request: Request, pk: str) -> Response:
+        """The letter as it will be printed (a draft is dated today)."""
+        return Response(letters.render_html(self.get_object()))
+
+    @extend_schema(
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: _ERRORS[404]},
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[PDFRenderer])
+    def pdf(self, request: Request, pk: str) -> Response:
+        """The frozen PDF as it was sent; for a draft, a preview rendered now (not stored)."""
+        letter = self.get_object()
+        content = bytes(letter.pdf) if letter.pdf else letters.render_pdf(letter)
+        filename = f"{letter.request.complaint.reference}-v{letter.version}.pdf"
+        return Response(content, headers={"Content-Disposition": f'inline; filename="{filename}"'})
+
+    @extend_schema(request=None, responses={202: LetterSerializer, **_ERRORS})
+    @action(detail=True, methods=["post"])
+    def send(self, request: Request, pk: str) -> Response:
+        """Freeze the letter (text, PDF, SHA-256) and email it to the customer."""
+        letter = coulance.coulance_letter_send(letter=self.get_object(), actor=_actor(request))
+        return Response(LetterSerializer(letter).data, status=status.HTTP_202_ACCEPTED)
+
+
+# --- Helpers ---------------------------------------------------------------------------------------
+
+
+def _actor(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _complaint_from(request: Request, actor: User, *, source: Any = None) -> Complaint:
+    """The complaint named by ``complaint`` (a reference) among those ``actor`` may see."""
+    data = request.data if source is None else source
+    reference = data.get("complaint") if hasattr(data, "get") else None
+    errors = ErrorCollector()
+    if not isinstance(reference, str) or not reference.strip():
+        errors.add("complaint", _("Give the complaint's reference."))
+        errors.raise_if_any()
+    assert isinstance(reference, str)
+    try:
+        return complaint_selectors.complaint_get_for_user(user=actor, reference=reference.strip())
+    except Http404:
+        errors.add("complaint", _("There is no complaint with this reference that you can see."))
+        errors.raise_if_any()
+        raise
