@@ -1,0 +1,150 @@
+"""Coulance letter benchmark: how long rendering one letter to PDF takes.
+
+The requirement it measures: rendering a letter to PDF takes under 150 ms median on this
+machine (WeasyPrint; ~94 ms for a bare one-page letter with Debian's ``libharfbuzz-subset0``,
+~0.3 s without it).
+
+Usage (from the project root)::
+
+    .venv/bin/python bench/coulance_bench.py [--runs 50] [--language nl|en]
+
+It renders the real templates (``templates/letters/<language>/``) for a complete letter:
+the draft text made from a complaint that went through the whole triad, then the HTML page and
+the PDF, exactly as ``coulance_letter_send`` does when it freezes a letter. No database is
+needed: the complaint, request and letter are unsaved model instances. The first render (which
+imports WeasyPrint and loads the fonts, once per worker process) is reported separately and
+left out of the figures. Exit status 0 when the median meets the target, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes.util
+import os
+import platform
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DEBUG", "true")
+
+import django
+
+django.setup()
+
+from accounts.models import Team, User  # noqa: E402
+from complaints.coulance import letters  # noqa: E402
+from complaints.models import (  # noqa: E402
+    ApologyStep,
+    Complaint,
+    CoulanceLetter,
+    CoulanceRequest,
+    Customer,
+    SolutionStep,
+    UnderstandingStep,
+)
+
+TARGET_MEDIAN_MS = 150.0
+
+
+def sample_letter(language: str) -> CoulanceLetter:
+    """A letter for a complaint taken through the whole triad (unsaved: no database)."""
+    now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    agent = User(username="anna", first_name="Anna", last_name="de Vries", team=Team(name="Noord"))
+    customer = Customer(name="Jan Evers", email="jan.evers@example.nl", language=language)
+    complaint = Complaint(
+        reference="KL-2026-000123",
+        customer=customer,
+        owner=agent,
+        subject="Drie jaar betaald voor mobiel internet dat nooit is gebruikt",
+        facts="Klant betaalt sinds 2023 voor een internetbundel die hij nooit gebruikte.",
+        received_at=now - timedelta(days=3),
+        resolution_summary="Bundel per vandaag opgezegd en de factuur aangepast.",
+        customer_contribution="U heeft de bundel destijds zelf gekozen en nooit opgezegd.",
+    )
+    # Fill the reverse one-to-one caches, as a loaded complaint would have them.
+    Complaint.understanding.related.set_cached_value(  # type: ignore[attr-defined]
+        complaint,
+        UnderstandingStep(
+            acknowledgement="Ik begrijp dat u boos bent: drie jaar betalen voor niets.",
+            emotion="angry",
+            intensity=4,
+        ),
+    )
+    Complaint.apology.related.set_cached_value(  # type: ignore[attr-defined]
+        complaint,
+        ApologyStep(
+            apology="Het spijt me dat u hiermee te maken hebt gekregen.",
+            apologised_at=now - timedelta(days=2),
+        ),
+    )
+    Complaint.solution.related.set_cached_value(  # type: ignore[attr-defined]
+        complaint,
+        SolutionStep(
+            facts_summary="Bundel actief sinds 2023, nooit gebruikt.",
+            next_steps="Ik zoek uit wat we kunnen doen en bel u morgen om 15:00.",
+            promised_at=now - timedelta(days=1),
+        ),
+    )
+    request = CoulanceRequest(
+        complaint=complaint,
+        kind="voucher",
+        amount=Decimal("75.00"),
+        currency="EUR",
+        amount_eur=Decimal("75.00"),
+    )
+    language, subject, body = letters.render_draft(request)
+    return CoulanceLetter(
+        request=request, version=1, language=language, subject=subject, body=body, frozen_at=now
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--language", choices=["nl", "en"], default="nl")
+    args = parser.parse_args()
+
+    letter = sample_letter(args.language)
+    started = time.perf_counter()
+    first = letters.render_pdf(letter)
+    first_ms = (time.perf_counter() - started) * 1000
+    assert first.startswith(b"%PDF-")
+
+    html_ms, pdf_ms = [], []
+    for _ in range(args.runs):
+        started = time.perf_counter()
+        letters.render_html(letter)
+        html_ms.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        pdf = letters.render_pdf(letter)
+        pdf_ms.append((time.perf_counter() - started) * 1000)
+
+    median = statistics.median(pdf_ms)
+    p90 = statistics.quantiles(pdf_ms, n=10)[-1] if len(pdf_ms) >= 10 else max(pdf_ms)
+    subsetter = ctypes.util.find_library("harfbuzz-subset")
+    import weasyprint
+
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(f"WeasyPrint {weasyprint.__version__}; libharfbuzz-subset: {subsetter or 'missing'}")
+    print(f"letter: {args.language}, {len(letter.body)} characters, PDF {len(pdf):,} bytes")
+    print(f"first render (imports WeasyPrint, loads fonts): {first_ms:.0f} ms")
+    print(f"HTML from the template, median: {statistics.median(html_ms):.2f} ms")
+    print(
+        f"PDF over {args.runs} runs: median {median:.1f} ms, p90 {p90:.1f} ms, "
+        f"min {min(pdf_ms):.1f} ms, max {max(pdf_ms):.1f} ms"
+    )
+    met = median < TARGET_MEDIAN_MS
+    print(f"target: median < {TARGET_MEDIAN_MS:.0f} ms -> {'met' if met else 'NOT met'}")
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
