@@ -7,11 +7,13 @@ from typing import Any
 
 from accounts.models import User
 from complaints.models import (
+    CallbackPromise,
     Complaint,
     ComplaintEvent,
     CoulanceLetter,
     CoulanceRequest,
     EventType,
+    FollowUp,
 )
 
 
@@ -269,3 +271,77 @@ def coulance_letter_failed_event(
         error=error,
         attempts=letter.send_attempts,
     )
+
+
+# --- Promises, follow-ups and deadlines --------------------------------------------------------
+# The ``*_build`` constructors return unsaved events: the dispatcher writes a batch at once.
+
+
+def _build(
+    *,
+    complaint: Complaint,
+    type: EventType,
+    actor: User | None,
+    at: datetime,
+    payload: dict[str, Any],
+) -> ComplaintEvent:
+    return ComplaintEvent(
+        complaint=complaint, type=type, actor=actor, payload=payload, created_at=at
+    )
+
+
+def promise_event_build(
+    *,
+    complaint: Complaint,
+    type: EventType,
+    actor: User | None,
+    at: datetime,
+    promise: CallbackPromise,
+    **details: Any,
+) -> ComplaintEvent:
+    payload = {
+        "promise_id": promise.pk,
+        "due_at": promise.due_at,
+        "channel": promise.channel,
+        "purpose": promise.purpose,
+        **details,
+    }
+    return _build(complaint=complaint, type=type, actor=actor, at=at, payload=payload)
+
+
+def promise_event(**kwargs: Any) -> ComplaintEvent:
+    event = promise_event_build(**kwargs)
+    event.save()
+    return event
+
+
+def follow_up_event_build(
+    *,
+    complaint: Complaint,
+    type: EventType,
+    actor: User | None,
+    at: datetime,
+    follow_up: FollowUp,
+    **details: Any,
+) -> ComplaintEvent:
+    payload = {"follow_up_id": follow_up.pk, "due_at": follow_up.due_at, **details}
+    return _build(complaint=complaint, type=type, actor=actor, at=at, payload=payload)
+
+
+def follow_up_event(**kwargs: Any) -> ComplaintEvent:
+    event = follow_up_event_build(**kwargs)
+    event.save()
+    return event
+
+
+def deadline_breached_event_build(
+    *, complaint: Complaint, at: datetime, deadline: str, due_at: datetime
+) -> ComplaintEvent:
+    return _build(
+        complaint=complaint,
+        type=EventType.DEADLINE_BREACHED,
+        actor=None,
+        at=at,
+        payload={"deadline": deadline, "due_at": due_at},
+    )
+

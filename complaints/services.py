@@ -12,14 +12,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from complaints import events, policies
+from complaints import deadlines, events, policies
 from complaints.choices import Channel, Direction, Emotion, InteractionKind, Language, Priority
 from complaints.errors import ActionForbidden, ErrorCollector, TransitionNotAllowed
 from complaints.models import (
+    CallbackPromise,
     Complaint,
     Customer,
+    FollowUp,
+    FollowUpState,
     Interaction,
     OwnershipTransfer,
+    PromiseState,
     ReferenceCounter,
 )
 
@@ -229,6 +233,8 @@ def complaint_create(
         errors.raise_if_any()
         complaint.save()
         events.complaint_received_event(complaint=complaint, actor=actor, at=now)
+        # The acknowledgement email (sent after commit, once) and the deadline watch.
+        deadlines.complaint_watch(complaint, now=now)
     return complaint
 
 
@@ -269,6 +275,7 @@ def complaint_update_details(
                 priority=locked.priority, received_at=locked.received_at
             )
             update_fields += ["acknowledge_due_at", "resolve_due_at"]
+            deadlines.deadlines_moved(locked, now=now)
         _clean(locked, errors, exclude=["reference"])
         errors.raise_if_any()
         locked.save(update_fields=update_fields)
@@ -307,6 +314,13 @@ def complaint_transfer(
         )
         locked.owner = to_user
         locked.save(update_fields=["owner", "updated_at"])
+        # Open promises and follow-ups go with the complaint: the new owner is reminded.
+        CallbackPromise.objects.filter(complaint=locked, state=PromiseState.SCHEDULED).update(
+            owner=to_user
+        )
+        FollowUp.objects.filter(complaint=locked, state=FollowUpState.SCHEDULED).update(
+            owner=to_user
+        )
         events.ownership_transferred_event(
             complaint=locked,
             actor=actor,

@@ -17,13 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from complaints import events, policies
+from complaints import events, followups, policies, promises
 from complaints.choices import Balance, Emotion, Liability, Outcome, RequestDomain
 from complaints.errors import ErrorCollector, TransitionNotAllowed
 from complaints.models import (
     ApologyStep,
     Complaint,
     EventType,
+    PromiseOrigin,
     RootCause,
     SolutionStep,
     UnderstandingStep,
@@ -225,6 +226,15 @@ def solve(
             recorded_by=actor,
             recorded_at=now,
         )
+        # The promised moment is a callback promise: reminded, and broken if not kept.
+        promises.promise_add(
+            locked,
+            actor=actor,
+            due_at=promised_at,
+            purpose=next_steps.strip()[:300],
+            origin=PromiseOrigin.SOLVE,
+            now=now,
+        )
         return _move(
             locked,
             actor=actor,
@@ -311,6 +321,7 @@ def resolve(
         }
         payload = {k: v for k, v in fields.items() if k not in {"root_cause", "resolved_at"}}
         payload["root_cause"] = root_cause.code
+        followups.follow_up_schedule(locked, now=now)  # nazorg: a month later, by the owner
         return _move(
             locked,
             actor=actor,
@@ -350,6 +361,7 @@ def reopen(
         errors = ErrorCollector()
         errors.require("reason", reason)
         errors.raise_if_any()
+        followups.follow_up_cancel_open(locked, now=now)  # resolving again schedules a new one
         return _move(
             locked,
             actor=actor,

@@ -1,4 +1,5 @@
-"""The Celery application; tasks live in the apps (``<app>/tasks.py``)."""
+"""The Celery application; tasks live in the apps (``<app>/tasks.py``, and the scheduler's in
+``complaints/scheduling/tasks.py``)."""
 
 from __future__ import annotations
 
@@ -11,3 +12,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("klachtwijzer")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(["complaints.scheduling"])  # complaints/scheduling/tasks.py

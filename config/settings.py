@@ -12,6 +12,7 @@ from pathlib import Path
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from config.env import database_from_url, envbool, envint, envlist, envrates, envstr
 
@@ -189,7 +190,27 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# Sending mail has its own queue, so a deployment can give it its own worker (-Q mail); a worker
+# started without -Q consumes both.
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("mail"))
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {"complaints.scheduling.send_outbox": {"queue": "mail"}}
+# Work due in the future lives in database rows (complaints.ScheduledJob); beat only ticks the
+# dispatcher, which claims due rows with SKIP LOCKED (see complaints/scheduling/).
+SCHEDULER_TICK_SECONDS = envint("SCHEDULER_TICK_SECONDS", 60)
+# Rows claimed per transaction, and how many drain tasks each tick starts (one per worker).
+SCHEDULER_BATCH_SIZE = envint("SCHEDULER_BATCH_SIZE", 100)
+SCHEDULER_FAN_OUT = envint("SCHEDULER_FAN_OUT", 2)
+# A drain task stops after this long and leaves the rest to the next tick.
+SCHEDULER_DRAIN_SECONDS = envint("SCHEDULER_DRAIN_SECONDS", 50)
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "dispatch-due-work": {
+        "task": "complaints.scheduling.tick",
+        "schedule": float(SCHEDULER_TICK_SECONDS),
+        # A tick that waited longer than its interval is pointless: the next one is coming.
+        "options": {"expires": float(SCHEDULER_TICK_SECONDS)},
+    },
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Email ------------------------------------------------------------------------------------
@@ -200,6 +221,9 @@ EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "klantenservice@example.com")
+EMAIL_FILE_PATH = envstr("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))  # for the file backend
+# Links in emails to customers (the survey) start with this.
+SITE_URL = (envstr("SITE_URL", "http://localhost:8000") or "").rstrip("/")
 
 # --- Complaint policy -------------------------------------------------------------------------
 # Hours until a complaint must be acknowledged and resolved, per priority.
@@ -222,6 +246,19 @@ COMPLAINT_DEADLINES_HOURS = {
     },
 }
 DEFAULT_APPROVAL_LIMIT = Decimal("0.00")
+# The owner is warned this long before a deadline passes.
+DEADLINE_WARNING_MINUTES = envint("DEADLINE_WARNING_MINUTES", 60)
+
+# --- Promises and follow-ups ------------------------------------------------------------------
+# Remind the owner this long before a callback is due; a promise not kept this long after its
+# moment is broken.
+PROMISE_REMINDER_MINUTES = envint("PROMISE_REMINDER_MINUTES", 30)
+PROMISE_GRACE_MINUTES = envint("PROMISE_GRACE_MINUTES", 15)
+# The follow-up (nazorg) comes this many days after resolution; its survey link stays valid
+# this many days; whether follow-ups email the customer a survey unless told otherwise.
+FOLLOW_UP_DAYS = envint("FOLLOW_UP_DAYS", 30)
+SURVEY_VALID_DAYS = envint("SURVEY_VALID_DAYS", 30)
+FOLLOW_UP_SURVEY_DEFAULT = envbool("FOLLOW_UP_SURVEY_DEFAULT", True)
 
 # --- Coulance letters -------------------------------------------------------------------------
 # The name that signs the letters, under the agent's name.

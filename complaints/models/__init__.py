@@ -9,11 +9,30 @@ from complaints.models.coulance import (
 )
 from complaints.models.customer import Customer
 from complaints.models.events import ComplaintEvent, EventType
+from complaints.models.followups import (
+    AnsweredVia,
+    FollowUp,
+    FollowUpState,
+    NpsCategory,
+    SurveyInvitation,
+)
+from complaints.models.promises import CallbackPromise, PromiseOrigin, PromiseState
+from complaints.models.scheduling import (
+    EmailState,
+    JobKind,
+    JobState,
+    Notification,
+    NotificationKind,
+    OutgoingEmail,
+    ScheduledJob,
+)
 from complaints.models.steps import ApologyStep, SolutionStep, UnderstandingStep
 from complaints.models.taxonomy import RootCause
 
 __all__ = [
+    "AnsweredVia",
     "ApologyStep",
+    "CallbackPromise",
     "Complaint",
     "ComplaintEvent",
     "ComplaintQuerySet",
@@ -22,12 +41,25 @@ __all__ = [
     "CoulanceRequest",
     "CoulanceStatus",
     "Customer",
+    "EmailState",
     "EventType",
+    "FollowUp",
+    "FollowUpState",
     "Interaction",
+    "JobKind",
+    "JobState",
     "LetterStatus",
+    "Notification",
+    "NotificationKind",
+    "NpsCategory",
+    "OutgoingEmail",
     "OwnershipTransfer",
+    "PromiseOrigin",
+    "PromiseState",
     "ReferenceCounter",
     "RootCause",
+    "ScheduledJob",
     "SolutionStep",
+    "SurveyInvitation",
     "UnderstandingStep",
 ]

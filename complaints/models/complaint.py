@@ -122,6 +122,13 @@ class Complaint(models.Model):
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Set by the deadline watcher (complaints.scheduling) when a deadline passed unmet.
+    acknowledge_breached_at = models.DateTimeField(
+        _("acknowledgement deadline missed at"), null=True, blank=True, editable=False
+    )
+    resolve_breached_at = models.DateTimeField(
+        _("resolution deadline missed at"), null=True, blank=True, editable=False
+    )
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

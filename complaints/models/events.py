@@ -28,6 +28,15 @@ class EventType(models.TextChoices):
     COULANCE_LETTER_FROZEN = "coulance_letter_frozen", _("Coulance letter frozen for sending")
     COULANCE_LETTER_SENT = "coulance_letter_sent", _("Coulance letter sent")
     COULANCE_LETTER_FAILED = "coulance_letter_failed", _("Coulance letter could not be sent")
+    PROMISE_MADE = "promise_made", _("Callback promised")
+    PROMISE_KEPT = "promise_kept", _("Callback promise kept")
+    PROMISE_UNREACHABLE = "promise_unreachable", _("Customer unreachable; callback rescheduled")
+    PROMISE_BROKEN = "promise_broken", _("Callback promise broken")
+    PROMISE_CANCELLED = "promise_cancelled", _("Callback promise cancelled")
+    FOLLOW_UP_COMPLETED = "follow_up_completed", _("Follow-up completed")
+    FOLLOW_UP_WAIVED = "follow_up_waived", _("Follow-up waived")
+    SURVEY_SENT = "survey_sent", _("Survey sent to the customer")
+    DEADLINE_BREACHED = "deadline_breached", _("Deadline passed")
 
 
 class ComplaintEvent(models.Model):

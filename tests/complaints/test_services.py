@@ -114,6 +114,8 @@ def test_the_person_who_logs_a_complaint_owns_it(agent, clock):
         "complaints.ComplaintEvent",
         "complaints.Customer",  # made by the factory
         "complaints.ReferenceCounter",
+        "complaints.OutgoingEmail",  # the acknowledgement to the customer
+        "complaints.ScheduledJob",  # the deadline watch
     }
     [event] = changes["complaints.ComplaintEvent"]["added"]
     assert (event["type"], event["actor_id"], event["to_stage"]) == (
@@ -466,7 +468,12 @@ def test_a_priority_change_recomputes_both_deadlines_and_is_logged(agent, clock,
     assert complaint.acknowledge_due_at == received_at + timedelta(hours=urgent["acknowledge"])
     assert complaint.resolve_due_at == received_at + timedelta(hours=urgent["resolve"])
     changes = db_changes(before, db_snapshot())
-    assert set(changes) == {"complaints.Complaint", "complaints.ComplaintEvent"}
+    # The new deadlines are watched by new jobs; the old ones will be skipped.
+    assert set(changes) == {
+        "complaints.Complaint",
+        "complaints.ComplaintEvent",
+        "complaints.ScheduledJob",
+    }
     assert changes["complaints.Complaint"]["changed"] == {
         complaint.pk: {"priority", "acknowledge_due_at", "resolve_due_at", "updated_at"}
     }

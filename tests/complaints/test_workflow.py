@@ -162,6 +162,16 @@ def test_check_allowed_offers_exactly_the_transitions_of_the_table(agent, stage)
 # --- Every legal transition: what it writes --------------------------------------------------
 
 
+# What a transition schedules besides its step: solving makes the promised moment a callback
+# promise (with its reminder and broken check), resolving schedules the follow-up, reopening
+# cancels the pending follow-up.
+SCHEDULED_WORK = {
+    Transition.SOLVE: {"complaints.CallbackPromise", "complaints.ScheduledJob"},
+    Transition.RESOLVE: {"complaints.FollowUp", "complaints.ScheduledJob"},
+    Transition.REOPEN: {"complaints.FollowUp"},
+}
+
+
 @pytest.mark.parametrize(
     ("transition", "source"), LEGAL, ids=[f"{t.value}-from-{s.value}" for t, s in LEGAL]
 )
@@ -179,6 +189,7 @@ def test_each_legal_transition_writes_its_step_the_new_stage_and_one_event(
     expected_tables = {"complaints.Complaint", "complaints.ComplaintEvent"}
     if transition in STEP_TABLE:
         expected_tables.add(STEP_TABLE[transition])
+    expected_tables |= SCHEDULED_WORK.get(transition, set())
     assert set(changes) == expected_tables
     assert all(not change["removed"] for change in changes.values())
 

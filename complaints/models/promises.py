@@ -1,0 +1,120 @@
+"""Callback promises (terugbelafspraken): every promise made to a customer is a row with a due
+moment, so the system can remind, flag as broken and report the keeping rate."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from complaints.choices import Channel
+
+
+class PromiseState(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    KEPT = "kept", _("Kept")
+    UNREACHABLE = "unreachable", _("Customer unreachable")
+    BROKEN = "broken", _("Broken")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PromiseOrigin(models.TextChoices):
+    SOLVE = "solve", _("Promised in the solve step")
+    MANUAL = "manual", _("Added by hand")
+    RESCHEDULED = "rescheduled", _("Rescheduled: the customer was unreachable")
+
+
+class CallbackPromise(models.Model):
+    """“I'll call you back tomorrow at 15:00”: a due moment, a channel, a purpose, an owner.
+
+    Only ``complaints.promises`` (and the dispatcher, for reminders and breaking) writes it.
+    """
+
+    complaint = models.ForeignKey(
+        "complaints.Complaint", on_delete=models.CASCADE, related_name="promises"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="callback_promises",
+    )
+    due_at = models.DateTimeField(_("due at"))
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=Channel.choices, default=Channel.PHONE
+    )
+    purpose = models.CharField(_("purpose"), max_length=300)
+    origin = models.CharField(
+        _("origin"), max_length=20, choices=PromiseOrigin.choices, default=PromiseOrigin.MANUAL
+    )
+    notify_customer = models.BooleanField(
+        _("tell the customer by email"),
+        default=False,
+        help_text=_("Send the customer an email that we will contact them at this moment."),
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=PromiseState.choices,
+        default=PromiseState.SCHEDULED,
+        editable=False,
+    )
+    rescheduled_from = models.OneToOneField(
+        "self",
+        verbose_name=_("rescheduled from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rescheduled_to",
+    )
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"))
+    reminded_at = models.DateTimeField(_("owner reminded at"), null=True, blank=True)
+    # How it ended: the moment, who ended it (empty when the system marked it broken), why.
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ended by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    delay = models.DurationField(
+        _("delay"), null=True, blank=True, help_text=_("How late a kept promise was kept.")
+    )
+    note = models.TextField(_("note"), blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        verbose_name = _("callback promise")
+        verbose_name_plural = _("callback promises")
+        indexes = [
+            models.Index(fields=["owner", "state", "due_at"], name="promise_owner_state_due"),
+            models.Index(fields=["complaint", "due_at"], name="promise_complaint_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=PromiseState.values), name="promise_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="cancelled") | ~models.Q(cancel_reason=""),
+                name="promise_cancel_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} @ {self.due_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def kept_late(self) -> bool:
+        return self.state == PromiseState.KEPT and bool(self.delay and self.delay > timedelta(0))

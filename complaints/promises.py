@@ -1,0 +1,294 @@
+"""Callback promises: make, keep, reschedule when the customer was unreachable, cancel.
+
+Each write refuses in the usual order (permission 403, state 409, data 400) before writing
+anything, locks the rows it changes, and writes the record, its audit event and its due work
+(``complaints.scheduling.jobs``) in one transaction. Marking a promise broken is the
+dispatcher's work (``complaints.scheduling.dispatch``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from complaints import events, policies
+from complaints.choices import Channel
+from complaints.errors import ErrorCollector, TransitionNotAllowed
+from complaints.models import (
+    CallbackPromise,
+    Complaint,
+    EventType,
+    PromiseOrigin,
+    PromiseState,
+)
+from complaints.scheduling import jobs
+from complaints.scheduling.outbox import email_build, email_queue
+from complaints.states import Stage
+
+# Tolerance for the clocks of the agent's machine and the server.
+_CLOCK_SKEW = timedelta(minutes=5)
+
+_NOT_SCHEDULED = {
+    PromiseState.KEPT: _("This promise has been kept already."),
+    PromiseState.UNREACHABLE: _(
+        "The customer was unreachable and this promise was rescheduled; act on the new one."
+    ),
+    PromiseState.BROKEN: _("This promise was broken: its moment passed without it being kept."),
+    PromiseState.CANCELLED: _("This promise was cancelled."),
+}
+
+
+def check_may_promise(complaint: Complaint, actor: User) -> None:
+    """403 unless ``actor`` works this complaint; 409 when it is closed."""
+    policies.ensure_can_work(actor, complaint)
+    if complaint.stage == Stage.CLOSED:
+        raise TransitionNotAllowed(_("A closed complaint takes no new promises; reopen it first."))
+
+
+def check_may_change_promise(promise: CallbackPromise, actor: User) -> None:
+    """403 unless ``actor`` works the promise's complaint; 409 unless it is still scheduled."""
+    policies.ensure_can_work(actor, promise.complaint)
+    if promise.state != PromiseState.SCHEDULED:
+        raise TransitionNotAllowed(_NOT_SCHEDULED[PromiseState(promise.state)])
+
+
+def _check_due_at(
+    errors: ErrorCollector, field: str, due_at: datetime | None, now: datetime
+) -> None:
+    if due_at is None:
+        errors.add(field, _("Say when the customer will hear from us."))
+    elif timezone.is_naive(due_at):
+        errors.add(field, _("Give the moment with its time zone."))
+    elif due_at <= now:
+        errors.add(field, _("The promised moment must lie in the future."))
+
+
+def promise_add(
+    locked: Complaint,
+    *,
+    actor: User,
+    due_at: datetime,
+    purpose: str,
+    channel: str = Channel.PHONE,
+    notify_customer: bool = False,
+    origin: str = PromiseOrigin.MANUAL,
+    rescheduled_from: CallbackPromise | None = None,
+    now: datetime,
+) -> CallbackPromise:
+    """Write a checked promise on a complaint locked by the caller, with its due work.
+
+    Used by ``promise_create``, by the solve step and by rescheduling.
+    """
+    promise = CallbackPromise.objects.create(
+        complaint=locked,
+        owner=locked.owner,
+        due_at=due_at,
+        channel=channel,
+        purpose=purpose.strip(),
+        origin=origin,
+        notify_customer=notify_customer,
+        rescheduled_from=rescheduled_from,
+        created_by=actor,
+        created_at=now,
+    )
+    jobs.promise_jobs_schedule(promise, now=now)
+    if notify_customer and locked.customer.email:
+        customer = locked.customer
+        email_queue(
+            [
+                email_build(
+                    key=f"promise_notice:{promise.pk}",
+                    template="promise_notice",
+                    to=customer.email,
+                    language=customer.language,
+                    context={
+                        "customer_name": customer.name,
+                        "reference": locked.reference,
+                        "moment": timezone.localtime(due_at),
+                        "channel": Channel(promise.channel).label,
+                        "owner_name": str(locked.owner),
+                        "company": settings.COMPANY_NAME,
+                    },
+                    now=now,
+                    complaint_id=locked.pk,
+                )
+            ]
+        )
+    return promise
+
+
+def promise_create(
+    *,
+    complaint: Complaint,
+    actor: User,
+    due_at: datetime | None,
+    purpose: str,
+    channel: str = Channel.PHONE,
+    notify_customer: bool = False,
+    now: datetime | None = None,
+) -> CallbackPromise:
+    """Promise the customer a contact at ``due_at`` (“I'll call you back tomorrow at 15:00”)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Complaint.objects.select_for_update().select_related("customer").get(pk=complaint.pk)
+        )
+        check_may_promise(locked, actor)
+        errors = ErrorCollector()
+        _check_due_at(errors, "due_at", due_at, now)
+        errors.require("purpose", purpose)
+        if channel not in Channel.values:
+            errors.add("channel", _("“%(value)s” is not a valid choice.") % {"value": channel})
+        if notify_customer and not locked.customer.email:
+            errors.add("notify_customer", _("The customer has no email address."))
+        errors.raise_if_any()
+        assert due_at is not None
+        promise = promise_add(
+            locked,
+            actor=actor,
+            due_at=due_at,
+            purpose=purpose,
+            channel=channel,
+            notify_customer=notify_customer,
+            now=now,
+        )
+        events.promise_event(
+            complaint=locked, type=EventType.PROMISE_MADE, actor=actor, at=now, promise=promise
+        )
+    return promise
+
+
+def _lock(promise: CallbackPromise, actor: User) -> CallbackPromise:
+    # The dispatcher may be marking this promise broken right now: the row lock makes the two
+    # take turns, and the state is checked again on the fresh row.
+    locked = (
+        CallbackPromise.objects.select_for_update(of=("self",))
+        .select_related("complaint__owner__team", "complaint__customer")
+        .get(pk=promise.pk)
+    )
+    check_may_change_promise(locked, actor)
+    return locked
+
+
+def promise_keep(
+    *,
+    promise: CallbackPromise,
+    actor: User,
+    kept_at: datetime | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> CallbackPromise:
+    """The customer was contacted as promised; a late contact records how late."""
+    now = now or timezone.now()
+    kept_at = kept_at or now
+    with transaction.atomic():
+        locked = _lock(promise, actor)
+        errors = ErrorCollector()
+        if timezone.is_naive(kept_at):
+            errors.add("kept_at", _("Give the moment with its time zone."))
+        elif kept_at > now + _CLOCK_SKEW:
+            errors.add("kept_at", _("This moment cannot lie in the future."))
+        elif kept_at < locked.created_at - _CLOCK_SKEW:
+            errors.add("kept_at", _("A promise cannot be kept before it was made."))
+        errors.raise_if_any()
+        locked.state = PromiseState.KEPT
+        locked.ended_at = kept_at
+        locked.ended_by = actor
+        locked.delay = max(kept_at - locked.due_at, timedelta(0))
+        locked.note = (note or "").strip()
+        locked.save(update_fields=["state", "ended_at", "ended_by", "delay", "note"])
+        events.promise_event(
+            complaint=locked.complaint,
+            type=EventType.PROMISE_KEPT,
+            actor=actor,
+            at=now,
+            promise=locked,
+            kept_at=kept_at,
+            delay_seconds=int(locked.delay.total_seconds()),
+        )
+    return locked
+
+
+def promise_reschedule(
+    *,
+    promise: CallbackPromise,
+    actor: User,
+    due_at: datetime | None,
+    note: str = "",
+    now: datetime | None = None,
+) -> CallbackPromise:
+    """The customer did not answer: log it, and promise a new moment. Not a broken promise.
+
+    Returns the new promise; the old one ends as “customer unreachable”.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Complaint before promise, the order every writer of both keeps (no deadlock).
+        complaint = (
+            Complaint.objects.select_for_update()
+            .select_related("customer")
+            .get(pk=promise.complaint_id)
+        )
+        locked = _lock(promise, actor)
+        errors = ErrorCollector()
+        _check_due_at(errors, "due_at", due_at, now)
+        errors.raise_if_any()
+        assert due_at is not None
+        locked.state = PromiseState.UNREACHABLE
+        locked.ended_at = now
+        locked.ended_by = actor
+        locked.note = (note or "").strip()
+        locked.save(update_fields=["state", "ended_at", "ended_by", "note"])
+        new = promise_add(
+            complaint,
+            actor=actor,
+            due_at=due_at,
+            purpose=locked.purpose,
+            channel=locked.channel,
+            notify_customer=locked.notify_customer,
+            origin=PromiseOrigin.RESCHEDULED,
+            rescheduled_from=locked,
+            now=now,
+        )
+        events.promise_event(
+            complaint=complaint,
+            type=EventType.PROMISE_UNREACHABLE,
+            actor=actor,
+            at=now,
+            promise=locked,
+            new_promise_id=new.pk,
+            new_due_at=due_at,
+            note=locked.note,
+        )
+    return new
+
+
+def promise_cancel(
+    *, promise: CallbackPromise, actor: User, reason: str, now: datetime | None = None
+) -> CallbackPromise:
+    """Withdraw a promise, with the reason why (it counts neither as kept nor as broken)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(promise, actor)
+        errors = ErrorCollector()
+        errors.require("reason", reason)
+        errors.raise_if_any()
+        locked.state = PromiseState.CANCELLED
+        locked.ended_at = now
+        locked.ended_by = actor
+        locked.cancel_reason = reason.strip()
+        locked.save(update_fields=["state", "ended_at", "ended_by", "cancel_reason"])
+        events.promise_event(
+            complaint=locked.complaint,
+            type=EventType.PROMISE_CANCELLED,
+            actor=actor,
+            at=now,
+            promise=locked,
+            reason=locked.cancel_reason,
+        )
+    return locked
