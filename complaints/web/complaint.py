@@ -31,6 +31,7 @@ from complaints.models import Complaint, ComplaintEvent, EventType
 from complaints.states import Stage, Transition, allowed_transitions
 from complaints.web import queries
 from complaints.web.common import actor, add_domain_errors, is_htmx
+from complaints.web.coulance import panel_context as coulance_panel_context
 from complaints.web.forms import InteractionForm, ResolveForm, TransferForm, step_form
 
 _STAGE_INDEX = {stage.value: i for i, stage in enumerate(Stage)}
@@ -177,11 +178,23 @@ def _get(request: HttpRequest, reference: str) -> Complaint:
 @login_required
 @require_GET
 def complaint_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    complaint = _get(request, reference)
-    context = page_context(request, complaint)
+    return render_page(request, _get(request, reference))
+
+
+def render_page(
+    request: HttpRequest,
+    complaint: Complaint,
+    *,
+    extra: dict[str, Any] | None = None,
+    bound: dict[str, forms.Form] | None = None,
+    refusal: str = "",
+) -> HttpResponse:
+    """The whole complaint page: the triad, the customer's history and the coulance panel."""
+    context = page_context(request, complaint, bound=bound, refusal=refusal)
     context["history"] = queries.customer_other_complaints(
         user=actor(request), customer=complaint.customer, exclude=complaint
     )
+    context.update(extra or coulance_panel_context(request, complaint))
     return render(request, "complaints/detail.html", context)
 
 
@@ -226,11 +239,7 @@ def _respond(
             _focus_next_step(context["steps"])
         return render(request, "complaints/_changed.html", context)
     if bound and not done:
-        context = page_context(request, complaint, bound=bound, refusal=refusal)
-        context["history"] = queries.customer_other_complaints(
-            user=actor(request), customer=complaint.customer, exclude=complaint
-        )
-        return render(request, "complaints/detail.html", context)
+        return render_page(request, complaint, bound=bound, refusal=refusal)
     if refusal:
         messages.error(request, refusal)
     if done:

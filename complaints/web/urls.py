@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path, register_converter
 
-from complaints.web import complaint, team, work
+from complaints.web import complaint, coulance, team, work
 
 
 class ReferenceConverter:
@@ -33,10 +33,35 @@ urlpatterns = [
         name="complaint-page-contact",
     ),
     path(
+        "complaints/<ref:reference>/coulance/",
+        coulance.coulance_request,
+        name="complaint-page-coulance",
+    ),
+    path(
         "complaints/<ref:reference>/<slug:transition>/",
         complaint.complaint_transition,
         name="complaint-page-step",
     ),
     path("team/", team.team_complaints, name="team-complaints"),
+    path("coulance/", coulance.coulance_queue, name="coulance-queue"),
+    path(
+        "coulance/<int:pk>/<str:decision>/",
+        coulance.coulance_decide,
+        name="coulance-decide",
+    ),
+    path("coulance/letters/<int:pk>/", coulance.letter_page, name="letter-page"),
+    path(
+        "coulance/letters/<int:pk>/preview/",
+        coulance.letter_preview,
+        name="letter-page-preview",
+    ),
+    path("coulance/letters/<int:pk>/pdf/", coulance.letter_pdf, name="letter-page-pdf"),
+    path("coulance/letters/<int:pk>/edit/", coulance.letter_edit, name="letter-page-edit"),
+    path("coulance/letters/<int:pk>/send/", coulance.letter_send, name="letter-page-send"),
+    path(
+        "coulance/letters/<int:pk>/new-version/",
+        coulance.letter_new_version,
+        name="letter-page-new-version",
+    ),
     path("team/<ref:reference>/reassign/", team.team_reassign, name="team-reassign"),
 ]
