@@ -174,6 +174,8 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
             "acknowledged_at",
             "resolved_at",
             "closed_at",
+            "acknowledge_breached_at",
+            "resolve_breached_at",
             "created_at",
             "updated_at",
             "understanding",

@@ -3,12 +3,16 @@ from __future__ import annotations
 from rest_framework.routers import DefaultRouter
 
 from complaints.api.coulance import CoulanceLetterViewSet, CoulanceRequestViewSet
+from complaints.api.promises import FollowUpViewSet, NotificationViewSet, PromiseViewSet
 from complaints.api.views import ComplaintViewSet, CustomerViewSet, RootCauseViewSet
 
 router = DefaultRouter()
 router.register("customers", CustomerViewSet, basename="customer")
 router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("root-causes", RootCauseViewSet, basename="rootcause")
+router.register("promises", PromiseViewSet, basename="promise")
+router.register("follow-ups", FollowUpViewSet, basename="follow-up")
+router.register("notifications", NotificationViewSet, basename="notification")
 router.register("coulance", CoulanceRequestViewSet, basename="coulance")
 router.register("coulance-letters", CoulanceLetterViewSet, basename="coulance-letter")
 

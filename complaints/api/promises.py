@@ -1,0 +1,453 @@
+"""REST endpoints for callback promises, follow-ups and the user's notifications.
+
+Refusals come in the usual order: 404 (not visible), 403 (not allowed), 409 (not in a state for
+this), then 400 (the data); the services check again under their row locks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import User
+from complaints import followups, notifications, promises, selectors
+from complaints.api.pagination import OldestFirstPagination
+from complaints.api.serializers import ModelSerializer, UserSummarySerializer
+from complaints.choices import Channel, Emotion
+from complaints.errors import InvalidData
+from complaints.models import (
+    CallbackPromise,
+    FollowUp,
+    FollowUpState,
+    Notification,
+    NotificationKind,
+    PromiseState,
+)
+
+_ERRORS = {
+    400: OpenApiResponse(description="Invalid data: field names with messages."),
+    403: OpenApiResponse(description="Not allowed for this user."),
+    404: OpenApiResponse(description="No such item, or not visible to this user."),
+}
+_STATE_ERRORS = {
+    **_ERRORS,
+    409: OpenApiResponse(description="Not possible in the item's current state."),
+}
+
+
+class DueOrderPagination(OldestFirstPagination):
+    ordering = ("due_at", "id")
+
+
+# --- Serializers -------------------------------------------------------------------------------
+
+
+class PromiseSerializer(ModelSerializer):
+    complaint = serializers.CharField(source="complaint.reference", read_only=True)
+    customer = serializers.CharField(source="complaint.customer.name", read_only=True)
+    customer_phone = serializers.CharField(source="complaint.customer.phone", read_only=True)
+    owner = UserSummarySerializer(read_only=True)
+    created_by = UserSummarySerializer(read_only=True)
+    ended_by = UserSummarySerializer(read_only=True, allow_null=True)
+    delay_seconds = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CallbackPromise
+        fields = [
+            "id",
+            "complaint",
+            "customer",
+            "customer_phone",
+            "owner",
+            "due_at",
+            "channel",
+            "purpose",
+            "origin",
+            "notify_customer",
+            "state",
+            "rescheduled_from",
+            "reminded_at",
+            "ended_at",
+            "ended_by",
+            "delay_seconds",
+            "note",
+            "cancel_reason",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_delay_seconds(self, obj: CallbackPromise) -> int | None:
+        """How late a kept promise was kept, in seconds (0 when on time)."""
+        return None if obj.delay is None else int(obj.delay.total_seconds())
+
+
+class PromiseCreateSerializer(serializers.Serializer):
+    complaint = serializers.CharField(help_text="The complaint's reference, e.g. KL-2026-000123.")
+    due_at = serializers.DateTimeField(help_text="When we will contact the customer (future).")
+    purpose = serializers.CharField(max_length=300)
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.PHONE)
+    notify_customer = serializers.BooleanField(
+        default=False, help_text="Email the customer that we will contact them at this moment."
+    )
+
+
+class PromiseKeepSerializer(serializers.Serializer):
+    kept_at = serializers.DateTimeField(required=False, help_text="Default: now.")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PromiseRescheduleSerializer(serializers.Serializer):
+    due_at = serializers.DateTimeField(help_text="The new moment (future).")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class FollowUpSerializer(ModelSerializer):
+    complaint = serializers.CharField(source="complaint.reference", read_only=True)
+    customer = serializers.CharField(source="complaint.customer.name", read_only=True)
+    customer_phone = serializers.CharField(source="complaint.customer.phone", read_only=True)
+    owner = UserSummarySerializer(read_only=True)
+    ended_by = UserSummarySerializer(read_only=True, allow_null=True)
+    nps_category = serializers.CharField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "id",
+            "complaint",
+            "customer",
+            "customer_phone",
+            "owner",
+            "due_at",
+            "state",
+            "send_survey",
+            "notified_at",
+            "satisfied",
+            "nps",
+            "nps_category",
+            "emotion_now",
+            "note",
+            "answered_via",
+            "waive_reason",
+            "ended_at",
+            "ended_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class FollowUpCompleteSerializer(serializers.Serializer):
+    satisfied = serializers.BooleanField(allow_null=True)
+    # Range checked by the service, so the message is the domain's own.
+    nps = serializers.IntegerField(allow_null=True, help_text="0–10, or null if not answered.")
+    emotion_now = serializers.ChoiceField(choices=Emotion.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class NotificationSerializer(ModelSerializer):
+    complaint = serializers.CharField(source="complaint.reference", read_only=True)
+    title = serializers.SerializerMethodField()
+    text = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = [
+            "id",
+            "kind",
+            "complaint",
+            "promise",
+            "follow_up",
+            "title",
+            "text",
+            "created_at",
+            "read_at",
+        ]
+        read_only_fields = fields
+
+    def get_title(self, obj: Notification) -> str:
+        return notifications.notification_text(obj.kind, obj.payload)[0]
+
+    def get_text(self, obj: Notification) -> str:
+        return notifications.notification_text(obj.kind, obj.payload)[1]
+
+
+# --- Filters -----------------------------------------------------------------------------------
+
+
+class _DueFilter(django_filters.FilterSet):
+    owner = django_filters.CharFilter(method="_noop", help_text="User id of the owner, or “me”.")
+    complaint = django_filters.CharFilter(method="_noop", help_text="Complaint reference.")
+    due_after = django_filters.IsoDateTimeFilter(
+        method="_noop", help_text="Due at or after (ISO 8601)."
+    )
+    due_before = django_filters.IsoDateTimeFilter(
+        method="_noop", help_text="Due before (ISO 8601)."
+    )
+
+    def _noop(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        return queryset  # applied together by the selector in filter_queryset
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        data = {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "", [])}
+        owner = data.get("owner")
+        if owner is not None:
+            if owner == "me":
+                data["owner"] = self.request.user.pk if self.request else None
+            elif str(owner).isdigit():
+                data["owner"] = int(owner)
+            else:
+                raise InvalidData({"owner": [_("Give a user id or “me”.")]})
+        if "state" in data:
+            queryset = queryset.filter(state__in=data.pop("state"))
+        if "owner" in data:
+            queryset = queryset.filter(owner=data["owner"])
+        if "complaint" in data:
+            queryset = queryset.filter(complaint__reference=data["complaint"])
+        if "due_after" in data:
+            queryset = queryset.filter(due_at__gte=data["due_after"])
+        if "due_before" in data:
+            queryset = queryset.filter(due_at__lt=data["due_before"])
+        return queryset
+
+
+class PromiseFilter(_DueFilter):
+    state = django_filters.MultipleChoiceFilter(choices=PromiseState.choices, method="_noop")
+
+    class Meta:
+        model = CallbackPromise
+        fields: list[str] = []
+
+
+class FollowUpFilter(_DueFilter):
+    state = django_filters.MultipleChoiceFilter(choices=FollowUpState.choices, method="_noop")
+
+    class Meta:
+        model = FollowUp
+        fields: list[str] = []
+
+
+class NotificationFilter(django_filters.FilterSet):
+    unread = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="_unread",
+        help_text="Only unread (true) or only read (false) notifications.",
+    )
+    kind = django_filters.ChoiceFilter(choices=NotificationKind.choices)
+
+    class Meta:
+        model = Notification
+        fields: list[str] = []
+
+    def _unread(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset.filter(read_at__isnull=value == "true")
+
+
+# --- Views -------------------------------------------------------------------------------------
+
+
+def _actor(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class PromiseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Callback promises: “I'll call you back tomorrow at 15:00”. Filter ``owner=me`` and
+    ``due_before`` for today's callbacks, ``state=broken`` for the manager's list."""
+
+    serializer_class = PromiseSerializer
+    pagination_class = DueOrderPagination
+    filterset_class = PromiseFilter
+
+    def get_queryset(self) -> QuerySet[CallbackPromise]:
+        if getattr(self, "swagger_fake_view", False):
+            return CallbackPromise.objects.none()
+        return selectors.promise_list(user=_actor(self.request))
+
+    def get_object(self) -> CallbackPromise:
+        return selectors.promise_get_for_user(user=_actor(self.request), pk=int(self.kwargs["pk"]))
+
+    @extend_schema(responses={200: PromiseSerializer, 404: _ERRORS[404]})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(PromiseSerializer(self.get_object()).data)
+
+    @extend_schema(
+        request=PromiseCreateSerializer, responses={201: PromiseSerializer, **_STATE_ERRORS}
+    )
+    def create(self, request: Request) -> Response:
+        reference = request.data.get("complaint") if hasattr(request.data, "get") else None
+        complaint = (
+            selectors.complaint_visible(user=_actor(request))
+            .filter(reference=reference or "")
+            .select_related("owner__team")
+            .first()
+        )
+        if complaint is None:
+            raise InvalidData({"complaint": [_("No such complaint.")]})
+        promises.check_may_promise(complaint, _actor(request))  # 403/409 whatever the rest says
+        data = _valid(PromiseCreateSerializer, request)
+        del data["complaint"]
+        promise = promises.promise_create(complaint=complaint, actor=_actor(request), **data)
+        return Response(
+            PromiseSerializer(selectors.promise_list(user=_actor(request)).get(pk=promise.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    def _act(self, request: Request) -> CallbackPromise:
+        promise = self.get_object()
+        promises.check_may_change_promise(promise, _actor(request))
+        return promise
+
+    def _answer(self, promise: CallbackPromise, code: int = status.HTTP_200_OK) -> Response:
+        return Response(
+            PromiseSerializer(
+                CallbackPromise.objects.select_related(
+                    "complaint__customer", "owner__team", "created_by", "ended_by"
+                ).get(pk=promise.pk)
+            ).data,
+            status=code,
+        )
+
+    @extend_schema(
+        request=PromiseKeepSerializer, responses={200: PromiseSerializer, **_STATE_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def keep(self, request: Request, pk: str) -> Response:
+        """The customer was contacted as promised (a late contact records the delay)."""
+        promise = self._act(request)
+        data = _valid(PromiseKeepSerializer, request)
+        return self._answer(promises.promise_keep(promise=promise, actor=_actor(request), **data))
+
+    @extend_schema(
+        request=PromiseRescheduleSerializer, responses={201: PromiseSerializer, **_STATE_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request: Request, pk: str) -> Response:
+        """The customer was unreachable: the promise ends so, and a new one is made (answered)."""
+        promise = self._act(request)
+        data = _valid(PromiseRescheduleSerializer, request)
+        new = promises.promise_reschedule(promise=promise, actor=_actor(request), **data)
+        return self._answer(new, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReasonSerializer, responses={200: PromiseSerializer, **_STATE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        """Withdraw the promise, with a reason."""
+        promise = self._act(request)
+        data = _valid(ReasonSerializer, request)
+        return self._answer(promises.promise_cancel(promise=promise, actor=_actor(request), **data))
+
+
+class FollowUpViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """One-month follow-ups (nazorg): how does the customer feel now?"""
+
+    serializer_class = FollowUpSerializer
+    pagination_class = DueOrderPagination
+    filterset_class = FollowUpFilter
+
+    def get_queryset(self) -> QuerySet[FollowUp]:
+        if getattr(self, "swagger_fake_view", False):
+            return FollowUp.objects.none()
+        return selectors.follow_up_list(user=_actor(self.request))
+
+    def get_object(self) -> FollowUp:
+        return selectors.follow_up_get_for_user(
+            user=_actor(self.request), pk=int(self.kwargs["pk"])
+        )
+
+    @extend_schema(responses={200: FollowUpSerializer, 404: _ERRORS[404]})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(FollowUpSerializer(self.get_object()).data)
+
+    def _act(self, request: Request) -> FollowUp:
+        follow_up = self.get_object()
+        followups.check_may_change_follow_up(follow_up, _actor(request))
+        return follow_up
+
+    def _answer(self, follow_up: FollowUp) -> Response:
+        return Response(
+            FollowUpSerializer(
+                selectors.follow_up_list(user=_actor(self.request)).get(pk=follow_up.pk)
+            ).data
+        )
+
+    @extend_schema(
+        request=FollowUpCompleteSerializer, responses={200: FollowUpSerializer, **_STATE_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: str) -> Response:
+        """Record satisfaction now, the NPS answer (0–10), the emotion now and a note."""
+        follow_up = self._act(request)
+        data = _valid(FollowUpCompleteSerializer, request)
+        return self._answer(
+            followups.follow_up_complete(follow_up=follow_up, actor=_actor(request), **data)
+        )
+
+    @extend_schema(request=ReasonSerializer, responses={200: FollowUpSerializer, **_STATE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def waive(self, request: Request, pk: str) -> Response:
+        """Skip the follow-up, with a reason (the customer asked not to be contacted)."""
+        follow_up = self._act(request)
+        data = _valid(ReasonSerializer, request)
+        return self._answer(
+            followups.follow_up_waive(follow_up=follow_up, actor=_actor(request), **data)
+        )
+
+
+class MarkedReadSerializer(serializers.Serializer):
+    marked_read = serializers.IntegerField()
+
+
+class NewestFirstPagination(OldestFirstPagination):
+    ordering = ("-created_at", "-id")
+
+
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The user's own notifications, newest first, in the user's language."""
+
+    serializer_class = NotificationSerializer
+    filterset_class = NotificationFilter
+    pagination_class = NewestFirstPagination
+
+    def get_queryset(self) -> QuerySet[Notification]:
+        if getattr(self, "swagger_fake_view", False):
+            return Notification.objects.none()
+        return notifications.notification_list(user=_actor(self.request))
+
+    @extend_schema(request=None, responses={200: NotificationSerializer, 404: _ERRORS[404]})
+    @action(detail=True, methods=["post"])
+    def read(self, request: Request, pk: str) -> Response:
+        """Mark one notification read."""
+        notification = self.get_queryset().filter(pk=int(pk)).first()
+        if notification is None:  # someone else's is not even there
+            return Response({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
+        notification = notifications.notification_mark_read(
+            notification=notification, actor=_actor(request), now=timezone.now()
+        )
+        return Response(NotificationSerializer(notification).data)
+
+    @extend_schema(request=None, responses={200: MarkedReadSerializer})
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request: Request) -> Response:
+        """Mark all of the user's notifications read."""
+        count = notifications.notification_mark_all_read(actor=_actor(request))
+        return Response({"marked_read": count})
