@@ -26,6 +26,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, renderers, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -272,6 +273,20 @@ class HTMLRenderer(renderers.StaticHTMLRenderer):
         return json.dumps(data, default=str)
 
 
+class OneFormatNegotiation(BaseContentNegotiation):
+    """For endpoints that answer in one format only: always that one, whatever the suffix
+    or Accept header says, so that a refusal (401/403/404) is never hidden behind a 404 or
+    406 about the format."""
+
+    def select_parser(self, request: Request, parsers: Any) -> Any:
+        return parsers[0] if parsers else None
+
+    def select_renderer(
+        self, request: Request, renderers: Any, format_suffix: str | None = None
+    ) -> tuple[Any, str]:
+        return renderers[0], renderers[0].media_type
+
+
 # --- Views -----------------------------------------------------------------------------------------
 
 
@@ -447,7 +462,12 @@ class CoulanceLetterViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         responses={(200, "text/html"): OpenApiTypes.STR, 404: _ERRORS[404]},
     )
-    @action(detail=True, methods=["get"], renderer_classes=[HTMLRenderer])
+    @action(
+        detail=True,
+        methods=["get"],
+        renderer_classes=[HTMLRenderer],
+        content_negotiation_class=OneFormatNegotiation,
+    )
     def html(self, request: Request, pk: str) -> Response:
         """The letter as it will be printed (a draft is dated today)."""
         return Response(letters.render_html(self.get_object()))
@@ -455,7 +475,12 @@ class CoulanceLetterViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: _ERRORS[404]},
     )
-    @action(detail=True, methods=["get"], renderer_classes=[PDFRenderer])
+    @action(
+        detail=True,
+        methods=["get"],
+        renderer_classes=[PDFRenderer],
+        content_negotiation_class=OneFormatNegotiation,
+    )
     def pdf(self, request: Request, pk: str) -> Response:
         """The frozen PDF as it was sent; for a draft, a preview rendered now (not stored)."""
         letter = self.get_object()

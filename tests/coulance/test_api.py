@@ -234,6 +234,7 @@ def test_letter_endpoints_refuse_outsiders_and_colleagues(
 
     assert api_as(outsider).get(f"{url}pdf/").status_code == 404
     assert api_as(outsider).get(url).status_code == 404
+    assert api_as(outsider).get(f"{url}html/", HTTP_ACCEPT="application/json").status_code == 404
     refused = api_as(other_agent).post(f"{url}send/")
     assert refused.status_code == 403 and refused["Content-Type"] == "application/json"
     assert api_as(other_agent).patch(url, {"body": "x"}, format="json").status_code == 403
