@@ -1,1 +1,191 @@
-"""The monthly root-cause report lives here (see the learning-organisation issue)."""
+"""The learning organisation: corrective actions raised from root causes, and the monthly
+root-cause report kept as a snapshot that never changes afterwards."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+# Statuses in which an action is still to be done (and can therefore be overdue).
+ACTIVE_ACTION_STATUSES = [ActionStatus.OPEN, ActionStatus.IN_PROGRESS]
+
+
+class CorrectiveAction(models.Model):
+    """A verbeteractie: what the organisation does about one root cause, by whom, by when.
+
+    ``status`` and its moments are written only by ``reports.services``.
+    """
+
+    root_cause = models.ForeignKey(
+        "complaints.RootCause",
+        verbose_name=_("root cause"),
+        on_delete=models.PROTECT,
+        related_name="corrective_actions",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="corrective_actions",
+    )
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ActionStatus.choices,
+        default=ActionStatus.OPEN,
+        editable=False,
+    )
+    complaints = models.ManyToManyField(
+        "complaints.Complaint",
+        verbose_name=_("complaints that showed the cause"),
+        blank=True,
+        related_name="corrective_actions",
+    )
+    drop_reason = models.TextField(_("reason for dropping"), blank=True)
+    result = models.TextField(_("what was done"), blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("raised by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("raised at"))
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    dropped_at = models.DateTimeField(_("dropped at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("corrective action")
+        verbose_name_plural = _("corrective actions")
+        indexes = [
+            models.Index(fields=["status", "due_on"], name="action_status_due"),
+            models.Index(fields=["root_cause", "created_at"], name="action_cause_created"),
+            models.Index(fields=["created_at"], name="action_created"),
+            models.Index(fields=["done_at"], name="action_done"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ActionStatus.values), name="action_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="dropped")
+                | (~models.Q(drop_reason="") & models.Q(dropped_at__isnull=False)),
+                name="action_dropped_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="done") | models.Q(done_at__isnull=False),
+                name="action_done_has_moment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue(self, today: date) -> bool:
+        """Still to be done and its due date has passed (``today`` is a local date)."""
+        return self.status in ACTIVE_ACTION_STATUSES and self.due_on < today
+
+
+class ActionEventType(models.TextChoices):
+    """Stored values are never renamed."""
+
+    RAISED = "raised", _("Raised")
+    CHANGED = "changed", _("Changed")
+    STARTED = "started", _("Started")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+    COMPLAINTS_LINKED = "complaints_linked", _("Complaints linked")
+
+
+class CorrectiveActionEvent(models.Model):
+    """Append-only history of a corrective action: who did what, when."""
+
+    action = models.ForeignKey(CorrectiveAction, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(_("type"), max_length=30, choices=ActionEventType.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    payload = models.JSONField(_("details"), default=dict, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("corrective action event")
+        verbose_name_plural = _("corrective action events")
+        indexes = [models.Index(fields=["action", "created_at"], name="action_event_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ReportKind(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly")
+    ON_DEMAND = "on_demand", _("On demand")
+
+
+class RootCauseReport(models.Model):
+    """The root-cause report for a month or a date range, computed once and kept as it was.
+
+    ``figures`` holds every figure the page, CSV and PDF show; nothing is recomputed later, so
+    complaints that arrive or change afterwards do not alter a report already shared.
+    """
+
+    kind = models.CharField(_("kind"), max_length=10, choices=ReportKind.choices)
+    # The local (Europe/Amsterdam) dates the report covers, both inclusive.
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("until"))
+    figures = models.JSONField(_("figures"), encoder=DjangoJSONEncoder, editable=False)
+    generated_at = models.DateTimeField(_("generated at"), editable=False)
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("generated by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the monthly schedule produced it."),
+    )
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-period_start", "-generated_at", "-id"]
+        verbose_name = _("root-cause report")
+        verbose_name_plural = _("root-cause reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="report_period_not_empty",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ReportKind.values), name="report_kind_valid"
+            ),
+            # The schedule produces a month's report once, however often it fires.
+            models.UniqueConstraint(
+                fields=["period_start"],
+                condition=models.Q(kind="monthly"),
+                name="report_one_monthly_per_month",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_start:%Y-%m-%d} – {self.period_end:%Y-%m-%d}"

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from rest_framework.routers import DefaultRouter
+
+from reports.api import CorrectiveActionViewSet
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("corrective-actions", CorrectiveActionViewSet, basename="corrective-action")
+
+urlpatterns = router.urls
