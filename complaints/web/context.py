@@ -1,4 +1,4 @@
-"""Template context for every page: the number on the approval queue's badge."""
+"""Template context for every page: the numbers on the navigation's badges."""
 
 from __future__ import annotations
 
@@ -7,11 +7,16 @@ from typing import Any
 from django.http import HttpRequest
 
 from complaints.coulance.selectors import coulance_pending_count
+from complaints.web.callbacks import unread_count
 from complaints.web.coulance import may_decide
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Badges: unread notifications for everyone, the approval queue for managers."""
     user = getattr(request, "user", None)
-    if user is None or not may_decide(user):
+    if user is None or not user.is_authenticated:
         return {}
-    return {"coulance_pending": coulance_pending_count(user=user)}
+    context: dict[str, Any] = {"notifications_unread": unread_count(user=user)}
+    if may_decide(user):
+        context["coulance_pending"] = coulance_pending_count(user=user)
+    return context

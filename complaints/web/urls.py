@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path, register_converter
 
-from complaints.web import complaint, coulance, team, work
+from complaints.web import callbacks, complaint, coulance, team, work
 
 
 class ReferenceConverter:
@@ -43,6 +43,33 @@ urlpatterns = [
         name="complaint-page-step",
     ),
     path("team/", team.team_complaints, name="team-complaints"),
+    path("callbacks/", callbacks.callbacks_page, name="callbacks"),
+    path("callbacks/<int:pk>/kept/", callbacks.callback_keep, name="callback-keep"),
+    path(
+        "callbacks/<int:pk>/unreachable/",
+        callbacks.callback_reschedule,
+        name="callback-reschedule",
+    ),
+    path("callbacks/<int:pk>/cancel/", callbacks.callback_cancel, name="callback-cancel"),
+    path("follow-ups/", callbacks.follow_ups_page, name="follow-ups"),
+    path(
+        "follow-ups/<int:pk>/complete/",
+        callbacks.follow_up_complete,
+        name="follow-up-page-complete",
+    ),
+    path("follow-ups/<int:pk>/waive/", callbacks.follow_up_waive, name="follow-up-page-waive"),
+    path("team/broken-promises/", callbacks.broken_promises_page, name="broken-promises"),
+    path("notifications/", callbacks.notifications_page, name="notifications"),
+    path(
+        "notifications/<int:pk>/read/",
+        callbacks.notification_read,
+        name="notification-page-read",
+    ),
+    path(
+        "notifications/read-all/",
+        callbacks.notifications_all_read,
+        name="notifications-all-read",
+    ),
     path("coulance/", coulance.coulance_queue, name="coulance-queue"),
     path(
         "coulance/<int:pk>/<str:decision>/",
