@@ -73,7 +73,12 @@ ASGI_APPLICATION = "config.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # An administrator may override any template, e.g. the letters in letters/<language>/,
+        # with a file of the same name in TEMPLATE_OVERRIDES_DIR, without touching the code.
+        "DIRS": [
+            *([Path(_overrides)] if (_overrides := envstr("TEMPLATE_OVERRIDES_DIR")) else []),
+            BASE_DIR / "templates",
+        ],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

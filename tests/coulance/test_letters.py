@@ -6,7 +6,10 @@ from __future__ import annotations
 import hashlib
 import io
 import smtplib
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pypdf
@@ -404,3 +407,42 @@ def test_the_audit_trail_tells_the_whole_story(complaint, agent, manager):
         (EventType.COULANCE_LETTER_FROZEN, agent.pk),
         (EventType.COULANCE_LETTER_SENT, None),
     ]
+
+
+# --- An administrator's own wording ---------------------------------------------------------------
+
+
+def test_an_administrator_overrides_the_letter_with_a_template_file(
+    agent, manager, director, tmp_path, settings
+):
+    override = tmp_path / "letters" / "nl"
+    override.mkdir(parents=True)
+    (override / "coulance.txt").write_text(
+        "{% autoescape off %}Beste {{ customer_name }}, u krijgt {{ amount }} van ons."
+        " Coulance, geen erkenning van aansprakelijkheid.{% endautoescape %}\n",
+        encoding="utf-8",
+    )
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [engine | {"DIRS": [tmp_path, *engine["DIRS"]]}]
+    complaint = resolved_complaint(agent, language="nl")
+
+    letter = letter_of(approved(complaint, agent, manager, amount="20"))
+
+    assert letter.body == (
+        "Beste Jan Evers, u krijgt € 20,00 van ons. Coulance, geen erkenning van "
+        "aansprakelijkheid.\n"
+    )
+    assert "een gebaar van coulance" in letter.subject  # the subject file was not overridden
+
+
+def test_the_override_directory_comes_from_the_environment(tmp_path):
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.settings as s; print(s.TEMPLATES[0]['DIRS'][0])"],
+        cwd=root,
+        env={"PATH": "", "DEBUG": "true", "TEMPLATE_OVERRIDES_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(tmp_path)
