@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import django_stubs_ext
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
@@ -177,6 +178,8 @@ SPECTACULAR_SETTINGS = {
         "CoulanceKindEnum": "complaints.models.coulance.CoulanceKind",
         "CoulanceStatusEnum": "complaints.models.coulance.CoulanceStatus",
         "LetterStatusEnum": "complaints.models.coulance.LetterStatus",
+        "ReportKindEnum": "reports.models.ReportKind",
+        "ActionStatusEnum": "reports.models.ActionStatus",
     },
 }
 
@@ -219,6 +222,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         # A tick that waited longer than its interval is pointless: the next one is coming.
         "options": {"expires": float(SCHEDULER_TICK_SECONDS)},
     },
+}
+# The root-cause report for the month before, on the 1st at 06:00 (CELERY_TIMEZONE: Amsterdam).
+CELERY_BEAT_SCHEDULE["monthly-root-cause-report"] = {
+    "task": "reports.monthly_report",
+    "schedule": crontab(minute=0, hour=6, day_of_month=1),
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -275,6 +283,12 @@ COMPANY_NAME = envstr("COMPANY_NAME", "Klachtwijzer") or "Klachtwijzer"
 # Approval limits are in EUR; a request in another currency is judged at these rates
 # (COULANCE_EUR_RATES="USD=0.92,GBP=1.17": one unit counts for that many euros).
 COULANCE_EUR_RATES = envrates("COULANCE_EUR_RATES")
+
+# --- Root-cause reports and corrective actions ------------------------------------------------
+# Who receives the monthly report's email with its link (e.g. a company-wide distribution list).
+ROOT_CAUSE_REPORT_RECIPIENTS = envlist("ROOT_CAUSE_REPORT_RECIPIENTS", [])
+# A done corrective action's effect: the cause's complaints this many days before and after.
+CORRECTIVE_ACTION_EFFECT_DAYS = envint("CORRECTIVE_ACTION_EFFECT_DAYS", 90)
 
 # --- Logging ----------------------------------------------------------------------------------
 LOGGING = {

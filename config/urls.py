@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/", include("complaints.api.urls")),
     path("api/", include("reports.api_urls")),
     path("survey/<str:token>/", survey, name="survey"),
+    path("", include("reports.urls")),
     path("", include("complaints.web.urls")),
     path("", include("accounts.urls")),
 ]

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from rest_framework.routers import DefaultRouter
 
-from reports.api import CorrectiveActionViewSet
+from reports.api import CorrectiveActionViewSet, RootCauseReportViewSet
 
 router = DefaultRouter()
 router.include_root_view = False
 router.register("corrective-actions", CorrectiveActionViewSet, basename="corrective-action")
+
+router.register("root-cause-reports", RootCauseReportViewSet, basename="root-cause-report")
 
 urlpatterns = router.urls

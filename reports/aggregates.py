@@ -1,0 +1,109 @@
+"""SQL building blocks for the report: seconds between two moments, and percentiles.
+
+PostgreSQL computes percentiles with ``percentile_cont … WITHIN GROUP``; SQLite has no such
+aggregate, so there the same interpolated value is read with ordered ``LIMIT/OFFSET`` queries
+(at most two rows per percentile), never by loading the rows into Python.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Count,
+    Expression,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    QuerySet,
+)
+from django.db.models.sql.compiler import SQLCompiler
+
+
+class Seconds(Func):
+    """``end - start`` in seconds, as a float, on PostgreSQL and SQLite alike."""
+
+    output_field = FloatField()
+
+    def __init__(self, end: str | Expression, start: str | Expression) -> None:
+        super().__init__(
+            F(end) if isinstance(end, str) else end,
+            F(start) if isinstance(start, str) else start,
+        )
+
+    def as_postgresql(self, compiler: SQLCompiler, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="EXTRACT(EPOCH FROM (%(expressions)s))::double precision",
+            arg_joiner=" - ",
+            **extra,
+        )
+
+    def as_sqlite(self, compiler: SQLCompiler, connection: Any, **extra: Any) -> Any:
+        # julianday() reads Django's stored text moments; days × 86400 gives seconds.
+        return self.as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s)) * 86400.0)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
+class RunningSum(Func):
+    """``SUM(<aggregate>)`` for use inside ``Window``: a running total over grouped rows.
+
+    Django's ``Sum`` refuses an aggregate as its argument; in a window over a GROUP BY that is
+    exactly what SQL allows (``SUM(COUNT(*)) OVER (ORDER BY COUNT(*) DESC)``).
+    """
+
+    function = "SUM"
+    window_compatible = True
+    output_field = IntegerField()
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's continuous percentile (interpolated, like the SQLite path below)."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression: Expression | F, fraction: float, **extra: Any) -> None:
+        if not 0.0 <= fraction <= 1.0:
+            raise ValueError("fraction must be between 0 and 1")
+        super().__init__(expression, fraction=repr(float(fraction)), **extra)
+
+
+def percentiles(
+    qs: QuerySet[Any], value: Expression, fractions: dict[str, float]
+) -> dict[str, Any]:
+    """``{"count": n, name: percentile, …}`` of ``value`` over the rows of ``qs`` (NULLs left out).
+
+    Each percentile interpolates between the two nearest ranks (``percentile_cont``): the value
+    at position ``f × (n − 1)`` of the sorted values.
+    """
+    qs = qs.annotate(_value=value).filter(_value__isnull=False)
+    if connection.vendor == "postgresql":
+        return qs.aggregate(
+            count=Count("pk"),
+            **{name: PercentileCont(F("_value"), f) for name, f in fractions.items()},
+        )
+    n = qs.count()
+    result: dict[str, Any] = {"count": n}
+    ordered = qs.order_by("_value").values_list("_value", flat=True)
+    for name, f in fractions.items():
+        if n == 0:
+            result[name] = None
+            continue
+        position = f * (n - 1)
+        low = math.floor(position)
+        values = list(ordered[low : low + 2])
+        high = values[1] if len(values) > 1 else values[0]
+        result[name] = values[0] + (high - values[0]) * (position - low)
+    return result

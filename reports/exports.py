@@ -1,0 +1,106 @@
+"""A stored report as CSV (its raw aggregates, one figure a row) and as PDF (the whole page)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+from django.template.loader import render_to_string
+
+from reports.models import RootCauseReport
+
+CSV_HEADER = ["section", "dimension", "key", "metric", "value"]
+
+
+def _value(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def figure_rows(figures: dict[str, Any]) -> Iterator[list[Any]]:
+    """Every stored figure as ``[section, dimension, key, metric, value]``."""
+    for name, part in figures["volumes"].items():
+        yield ["volumes", name, "", "total", part["total"]]
+        for dimension in ("by_channel", "by_category", "by_root_cause"):
+            for row in part[dimension]:
+                key = row.get("code", row.get("key"))
+                yield ["volumes", f"{name}.{dimension[3:]}", _value(key), "count", row["count"]]
+    for row in figures["pareto"]["causes"]:
+        for metric in ("count", "share", "cumulative", "cumulative_share"):
+            yield ["pareto", "root_cause", row["code"], metric, _value(row[metric])]
+    trend = figures["trend"]
+    for series in trend["series"]:
+        for month, count in zip(trend["months"], series["counts"], strict=True):
+            yield ["trend", series["code"], month, "resolved", count]
+    coulance = figures["coulance"]
+    yield ["coulance", "", "", "count", coulance["count"]]
+    yield ["coulance", "", "", "amount_eur", coulance["amount_eur"]]
+    for row in coulance["by_root_cause"]:
+        yield ["coulance", "root_cause", _value(row["code"]), "count", row["count"]]
+        yield ["coulance", "root_cause", _value(row["code"]), "amount_eur", row["amount_eur"]]
+    for name, timing in figures["timings"].items():
+        for metric in ("count", "median_hours", "p90_hours"):
+            yield ["timings", name, "", metric, _value(timing[metric])]
+    promises = figures["promises"]
+    for metric in ("kept", "broken", "rate"):
+        yield ["promises", "", "", metric, _value(promises[metric])]
+    for row in promises["by_team"]:
+        for metric in ("kept", "broken", "rate"):
+            yield ["promises", "team", _value(row["team"]), metric, _value(row[metric])]
+    triad = figures["triad"]
+    for metric in ("resolved", "complete", "share"):
+        yield ["triad", "", "", metric, _value(triad[metric])]
+    for step in triad["steps"]:
+        for metric in ("count", "median_hours", "p90_hours"):
+            yield ["triad", "step", step["step"], metric, _value(step[metric])]
+    emotions = figures["emotions"]
+    for moment in ("at_intake", "at_resolution"):
+        for row in emotions[moment]:
+            yield ["emotions", moment, row["key"], "count", row["count"]]
+    for row in emotions["pairs"]:
+        yield ["emotions", "pair", f"{row['intake']}>{row['resolution']}", "count", row["count"]]
+    for metric, value in emotions["shift"].items():
+        yield ["emotions", "shift", "", metric, _value(value)]
+    nps = figures["nps"]
+    for metric in ("answers", "promoters", "passives", "detractors", "nps"):
+        yield ["nps", "", "", metric, _value(nps[metric])]
+    for row in nps["by_root_cause"]:
+        for metric in ("answers", "promoters", "passives", "detractors", "nps"):
+            yield ["nps", "root_cause", _value(row["code"]), metric, _value(row[metric])]
+    outcomes = figures["outcomes"]
+    for row in outcomes["by_outcome"]:
+        yield ["outcomes", "outcome", row["key"], "count", row["count"]]
+    for metric in ("no", "no_with_alternative", "no_with_alternative_share"):
+        yield ["outcomes", "", "", metric, _value(outcomes[metric])]
+    actions = figures["corrective_actions"]
+    for metric in ("opened", "done", "dropped", "overdue", "open_at_end"):
+        yield ["corrective_actions", "", "", metric, actions[metric]]
+    for row in actions["effects"]:
+        for metric in ("window_days", "before", "after", "change"):
+            yield ["corrective_actions", "effect", row["id"], metric, _value(row[metric])]
+
+
+def report_csv(report: RootCauseReport) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    writer.writerows(figure_rows(report.figures))
+    return out.getvalue()
+
+
+def report_pdf(report: RootCauseReport) -> bytes:
+    """The whole report as a PDF (WeasyPrint; imported here, once per process, when needed)."""
+    from weasyprint import HTML
+
+    from reports.presentation import report_context
+
+    html = render_to_string("reports/pdf.html", report_context(report))
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf
+
+
+def csv_filename(report: RootCauseReport, extension: str) -> str:
+    return (
+        f"root-cause-report-{report.period_start:%Y-%m-%d}-{report.period_end:%Y-%m-%d}.{extension}"
+    )

@@ -1,0 +1,149 @@
+"""A stored report's figures made readable: labels in the reader's language, and the charts.
+
+Only presentation happens here; every number comes from the snapshot as it was stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from complaints.choices import Channel, Emotion, Outcome
+from reports import charts
+from reports.models import RootCauseReport
+
+STEP_LABELS = {
+    "understand": lambda: _("Show understanding (from receipt)"),
+    "apologise": lambda: _("Apologise (from understanding)"),
+    "solve": lambda: _("Solve (from the apology)"),
+    "resolve": lambda: _("Resolve (from the solution)"),
+}
+
+
+def _choice(choices: Any, value: str | None) -> str:
+    if not value:
+        return _("(none)")
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def cause_name(row: dict[str, Any], prefix: str = "") -> str:
+    """The cause's name as stored in the report, in the reader's language."""
+    if row.get(f"{prefix}code") is None:
+        return _("Not known yet")
+    return str(row[f"{prefix}name_nl" if _dutch() else f"{prefix}name_en"])
+
+
+def _percent(share: float | None) -> str:
+    return "–" if share is None else f"{share * 100:.1f} %"
+
+
+def _labelled(rows: list[dict[str, Any]], choices: Any) -> list[dict[str, Any]]:
+    return [{**row, "label": _choice(choices, row["key"])} for row in rows]
+
+
+def report_context(report: RootCauseReport) -> dict[str, Any]:
+    """Everything the page and the PDF show."""
+    f = report.figures
+    volumes = {}
+    for name in ("received", "resolved"):
+        part = f["volumes"][name]
+        volumes[name] = {
+            "total": part["total"],
+            "by_channel": _labelled(part["by_channel"], Channel),
+            "by_category": [
+                {**row, "label": row["key"] or _("(none)")} for row in part["by_category"]
+            ],
+            "by_root_cause": [{**row, "label": cause_name(row)} for row in part["by_root_cause"]],
+        }
+    pareto_rows = [
+        {
+            **row,
+            "label": cause_name(row),
+            "share_text": _percent(row["share"]),
+            "cumulative_text": _percent(row["cumulative_share"]),
+        }
+        for row in f["pareto"]["causes"]
+    ]
+    names = {row["code"]: row["label"] for row in pareto_rows}
+    trend = f["trend"]
+    trend_rows = [
+        {"label": names.get(s["code"], s["code"]), "counts": s["counts"]} for s in trend["series"]
+    ]
+    emotions = f["emotions"]
+    intake = {row["key"]: row["count"] for row in emotions["at_intake"]}
+    resolution = {row["key"]: row["count"] for row in emotions["at_resolution"]}
+    emotion_rows = [
+        {
+            "label": str(label),
+            "intake": intake.get(value, 0),
+            "resolution": resolution.get(value, 0),
+        }
+        for value, label in Emotion.choices
+    ]
+    context: dict[str, Any] = {
+        "report": report,
+        "f": f,
+        "volumes": volumes,
+        "pareto_rows": pareto_rows,
+        "trend_months": trend["months"],
+        "trend_rows": trend_rows,
+        "coulance_rows": [
+            {**row, "label": cause_name(row)} for row in f["coulance"]["by_root_cause"]
+        ],
+        "timing_rows": [
+            {"label": _("Time to acknowledge"), **f["timings"]["acknowledge"]},
+            {"label": _("Time to resolve"), **f["timings"]["resolve"]},
+        ],
+        "promise_rows": [
+            {**row, "label": row["team"] or _("No team"), "rate_text": _percent(row["rate"])}
+            for row in f["promises"]["by_team"]
+        ],
+        "promise_rate": _percent(f["promises"]["rate"]),
+        "triad_share": _percent(f["triad"]["share"]),
+        "step_rows": [{**row, "label": STEP_LABELS[row["step"]]()} for row in f["triad"]["steps"]],
+        "emotion_rows": emotion_rows,
+        "better_share": _percent(emotions["shift"]["better_share"]),
+        "nps_rows": [{**row, "label": cause_name(row)} for row in f["nps"]["by_root_cause"]],
+        "outcome_rows": _labelled(f["outcomes"]["by_outcome"], Outcome),
+        "no_alternative_share": _percent(f["outcomes"]["no_with_alternative_share"]),
+        "effect_rows": [
+            {
+                **row,
+                "label": row["root_cause_name_nl"] if _dutch() else row["root_cause_name_en"],
+                "change_text": "–" if row["change"] is None else f"{row['change'] * 100:+.0f} %",
+            }
+            for row in f["corrective_actions"]["effects"]
+        ],
+    }
+    context["pareto_chart"] = charts.pareto_svg(
+        [row["label"] for row in pareto_rows],
+        [row["count"] for row in pareto_rows],
+        [row["cumulative_share"] for row in pareto_rows],
+        title=_("Pareto of root causes"),
+        description=_("Bars: resolved complaints per root cause; line: cumulative share."),
+    )
+    context["trend_chart"] = charts.trend_svg(
+        trend["months"],
+        [(row["label"], row["counts"]) for row in trend_rows],
+        title=_("The top causes over the last 12 months"),
+        description=_("Resolved complaints per month for each of the most frequent causes."),
+    )
+    context["emotion_chart"] = charts.paired_bars_svg(
+        [row["label"] for row in emotion_rows],
+        [row["intake"] for row in emotion_rows],
+        [row["resolution"] for row in emotion_rows],
+        first_label=_("At intake"),
+        second_label=_("At resolution"),
+        title=_("Emotion at intake and at resolution"),
+        description=_("Resolved complaints per emotion, at intake and at resolution."),
+    )
+    return context
+
+
+def _dutch() -> bool:
+    return (get_language() or "nl").startswith("nl")

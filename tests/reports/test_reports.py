@@ -1,0 +1,216 @@
+"""Reports as snapshots: made on demand and by the monthly schedule (Amsterdam time, across
+daylight-saving changes), emailed once, refused with clear messages, shown, exported."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from celery.schedules import crontab
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from complaints.errors import ActionForbidden, InvalidData
+from complaints.models import OutgoingEmail
+from config.celery import app
+from reports import services, tasks
+from reports.models import ReportKind, RootCauseReport
+from tests.complaints.dbstate import db_snapshot
+from tests.factories import make_complaint
+from tests.reports.conftest import COMPUTED_AT, MAY_END, MAY_START, at
+
+AMS = ZoneInfo("Europe/Amsterdam")
+
+
+@pytest.fixture
+def may_report(may_data, quality):
+    return services.report_generate(start=MAY_START, end=MAY_END, actor=quality, now=COMPUTED_AT)
+
+
+def test_the_snapshot_does_not_change_when_complaints_arrive_later(may_report, agent):
+    stored = RootCauseReport.objects.get(pk=may_report.pk).figures
+    make_complaint(owner=agent, received_at=at(5, 15))
+    assert RootCauseReport.objects.get(pk=may_report.pk).figures == stored
+    assert stored["volumes"]["received"]["total"] == 7
+    again = services.report_generate(start=MAY_START, end=MAY_END, actor=None, now=COMPUTED_AT)
+    assert again.figures["volumes"]["received"]["total"] == 8
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "field", "message"),
+    [
+        (date(2026, 6, 1), date(2026, 6, 30), "end", "cannot end in the future"),
+        (date(2026, 5, 10), date(2026, 5, 9), "end", "is empty"),
+        (None, date(2026, 5, 9), "start", "required"),
+        (date(2023, 1, 1), date(2026, 5, 9), "end", "at most two years"),
+    ],
+)
+def test_bad_periods_are_refused_in_words_and_nothing_is_stored(
+    quality, start, end, field, message
+):
+    before = db_snapshot()
+    with pytest.raises(InvalidData) as refused:
+        services.report_generate(start=start, end=end, actor=quality, now=COMPUTED_AT)
+    assert message in str(refused.value.errors[field][0])
+    assert db_snapshot() == before
+
+
+def test_an_agent_may_not_make_a_report(agent):
+    with pytest.raises(ActionForbidden):
+        services.report_generate(start=None, end=None, actor=agent, now=COMPUTED_AT)
+
+
+def test_the_monthly_report_is_made_once_and_emailed_once(db, settings):
+    settings.ROOT_CAUSE_REPORT_RECIPIENTS = ["iedereen@example.com", "directie@example.com"]
+    first = services.report_generate_monthly(month=MAY_START, now=COMPUTED_AT)
+    second = services.report_generate_monthly(month=MAY_START, now=COMPUTED_AT)
+    assert first.pk == second.pk and first.kind == ReportKind.MONTHLY
+    assert (first.period_start, first.period_end) == (MAY_START, MAY_END)
+    emails = OutgoingEmail.objects.filter(template="root_cause_report").order_by("to")
+    assert [e.to for e in emails] == ["directie@example.com", "iedereen@example.com"]
+    assert f"/reports/{first.pk}/" in emails[0].body_text
+    assert "2026" in emails[0].subject
+
+
+@pytest.mark.parametrize(
+    ("now", "month"),
+    [
+        # 00:30 on 1 April in Amsterdam is still 31 March in UTC: the report is for March.
+        (datetime(2026, 4, 1, 0, 30, tzinfo=AMS), date(2026, 3, 1)),
+        (datetime(2026, 11, 1, 6, 0, tzinfo=AMS), date(2026, 10, 1)),
+        (datetime(2026, 1, 1, 6, 0, tzinfo=AMS), date(2025, 12, 1)),
+    ],
+)
+def test_previous_month_is_taken_in_amsterdam_time(now, month):
+    assert services.previous_month(now.astimezone(ZoneInfo("UTC"))) == month
+
+
+@pytest.mark.parametrize(
+    ("last_run", "next_run"),
+    [
+        # Across the spring change (29 March 2026): 06:00 local both times, 23 h less one hour.
+        (datetime(2026, 3, 1, 6, 0, tzinfo=AMS), datetime(2026, 4, 1, 6, 0, tzinfo=AMS)),
+        # Across the autumn change (25 October 2026).
+        (datetime(2026, 10, 1, 6, 0, tzinfo=AMS), datetime(2026, 11, 1, 6, 0, tzinfo=AMS)),
+    ],
+)
+def test_beat_fires_on_the_first_at_six_amsterdam_time_across_dst(last_run, next_run):
+    entry = settings.CELERY_BEAT_SCHEDULE["monthly-root-cause-report"]
+    assert entry["task"] == "reports.monthly_report"
+    utc_last = last_run.astimezone(ZoneInfo("UTC"))
+    schedule = crontab(
+        minute=0, hour=6, day_of_month=1, app=app, nowfun=lambda: utc_last + timedelta(minutes=1)
+    )
+    assert repr(entry["schedule"]) == repr(schedule)  # the same fields
+    assert str(app.conf.timezone) == "Europe/Amsterdam"
+    fires_at = schedule.nowfun() + schedule.remaining_estimate(utc_last)
+    assert fires_at.astimezone(AMS) == next_run
+    assert services.previous_month(next_run) == last_run.date().replace(day=1)
+
+
+def test_the_beat_task_makes_last_months_report(db, time_machine):
+    time_machine.move_to(datetime(2026, 6, 1, 6, 0, tzinfo=AMS))
+    pk = tasks.monthly_report()
+    report = RootCauseReport.objects.get(pk=pk)
+    assert (report.period_start, report.period_end, report.kind) == (MAY_START, MAY_END, "monthly")
+    assert report.generated_by is None
+    assert tasks.monthly_report() == pk
+
+
+def test_the_command_makes_a_report_and_says_what_it_found(may_data, capsys, time_machine):
+    time_machine.move_to(COMPUTED_AT)
+    call_command("root_cause_report", "--month", "2026-05")
+    assert "7 received, 6 resolved" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="future"):
+        call_command("root_cause_report", "--month", "2026-07")
+    with pytest.raises(CommandError, match="2026-05"):
+        call_command("root_cause_report", "--month", "May")
+
+
+# --- Pages -------------------------------------------------------------------------------------
+
+
+def test_report_page_shows_charts_and_the_same_figures_as_tables(client, may_report, manager):
+    client.force_login(manager)
+    page = client.get(reverse("report-page", args=[may_report.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.count("<svg") == 3 and 'role="img"' in html
+    assert 'id="pareto-table"' in html and "83.3 %" in html  # cumulative share of the second
+    assert 'data-testid="received-total">7<' in html
+
+
+def test_agents_do_not_see_reports(client, may_report, agent):
+    client.force_login(agent)
+    assert client.get(reverse("report-page", args=[may_report.pk])).status_code == 403
+    assert client.get(reverse("report-list")).status_code == 403
+
+
+def test_quality_makes_a_report_from_the_list_page(client, may_data, quality, time_machine):
+    time_machine.move_to(COMPUTED_AT)
+    client.force_login(quality)
+    refused = client.post(reverse("report-list"), {"start": "2026-06-01", "end": "2026-06-30"})
+    assert refused.status_code == 400
+    assert "cannot end in the future" in refused.content.decode()
+    made = client.post(reverse("report-list"), {"start": "2026-05-01", "end": "2026-05-31"})
+    report = RootCauseReport.objects.get()
+    assert made.status_code == 302 and made["Location"] == reverse("report-page", args=[report.pk])
+
+
+def test_a_manager_cannot_make_reports(client, manager):
+    client.force_login(manager)
+    response = client.post(reverse("report-list"), {"start": "2026-05-01", "end": "2026-05-31"})
+    assert response.status_code == 403
+
+
+def test_csv_holds_the_raw_aggregates(client, may_report, quality):
+    client.force_login(quality)
+    response = client.get(reverse("report-page-csv", args=[may_report.pk]))
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["section", "dimension", "key", "metric", "value"]
+    assert ["timings", "resolve", "", "p90_hours", "56.25"] in rows
+    assert ["pareto", "root_cause", "delivery-late", "cumulative_share", "0.8333"] in rows
+
+
+def test_pdf_is_the_whole_report(client, may_report, quality):
+    client.force_login(quality)
+    response = client.get(reverse("report-page-pdf", args=[may_report.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+# --- API ---------------------------------------------------------------------------------------
+
+
+def test_api_lists_retrieves_and_exports(api_as, may_report, manager):
+    api = api_as(manager)
+    listed = api.get("/api/root-cause-reports/").json()
+    assert [r["id"] for r in listed["results"]] == [may_report.pk]
+    assert "figures" not in listed["results"][0]
+    one = api.get(f"/api/root-cause-reports/{may_report.pk}/").json()
+    assert one["figures"]["pareto"]["total"] == 6
+    exported = api.get(f"/api/root-cause-reports/{may_report.pk}/csv/")
+    assert exported.status_code == 200 and exported.content.startswith(b"section,")
+
+
+def test_api_generates_for_a_range_and_refuses_in_order(
+    api_as, may_data, quality, agent, time_machine
+):
+    time_machine.move_to(COMPUTED_AT + timedelta(days=1))
+    assert api_as(agent).post("/api/root-cause-reports/", {}, format="json").status_code == 403
+    api = api_as(quality)
+    assert api.post("/api/root-cause-reports/", {"start": "x"}, format="json").status_code == 400
+    bad = api.post(
+        "/api/root-cause-reports/", {"start": "2026-05-31", "end": "2026-05-01"}, format="json"
+    )
+    assert bad.status_code == 400 and "end" in bad.json()
+    made = api.post(
+        "/api/root-cause-reports/", {"start": "2026-05-01", "end": "2026-05-31"}, format="json"
+    )
+    assert made.status_code == 201
+    assert made.json()["figures"]["volumes"]["resolved"]["total"] == 6
