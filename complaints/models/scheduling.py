@@ -156,10 +156,9 @@ class OutgoingEmail(models.Model):
         verbose_name = _("outgoing email")
         verbose_name_plural = _("outgoing emails")
         indexes = [
+            # The sender reads pending ids in order from a cursor (see outbox.send_pending).
             models.Index(
-                fields=["next_attempt_at", "id"],
-                condition=models.Q(state="pending"),
-                name="email_pending_due",
+                fields=["id"], condition=models.Q(state="pending"), name="email_pending_id"
             ),
         ]
 

@@ -18,6 +18,7 @@ The number of queries per batch does not grow with the batch (a test holds it co
 
 from __future__ import annotations
 
+import functools
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -73,7 +74,9 @@ def survey_url(public_id: str) -> str:
     return settings.SITE_URL + reverse("survey", args=[survey_token(public_id)])
 
 
+@functools.lru_cache(maxsize=4096)
 def complaint_url(reference: str) -> str:
+    # Cached: a batch often names the same complaint many times, and reverse() is not cheap.
     return settings.SITE_URL + reverse("complaint-page", args=[reference])
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
@@ -86,59 +86,93 @@ def kick_sender() -> None:
         log.warning("could not enqueue send_outbox; the next tick will send", exc_info=True)
 
 
-def _message(email: OutgoingEmail) -> EmailMultiAlternatives:
+def _message(email: dict[str, Any]) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
-        subject=email.subject,
-        body=email.body_text,
+        subject=email["subject"],
+        body=email["body_text"],
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email.to],
+        to=[email["to"]],
         # The idempotency key in the Message-ID lets a receiving server drop a duplicate.
-        headers={"Message-ID": f"<{email.key}.{email.pk}@klachtwijzer>"},
+        headers={"Message-ID": f"<{email['key']}.{email['pk']}@klachtwijzer>"},
     )
-    if email.body_html:
-        message.attach_alternative(email.body_html, "text/html")
+    if email["body_html"]:
+        message.attach_alternative(email["body_html"], "text/html")
     return message
 
 
-def send_one(*, now: datetime | None = None) -> bool:
-    """Send the oldest pending email that no other worker holds; False when none is left.
+_FIELDS = ("pk", "key", "to", "subject", "body_text", "body_html", "attempts")
 
-    The row stays locked while the mail server takes the message and is marked sent in the
-    same transaction: a second sender skips it (SKIP LOCKED) or finds it sent. A worker that
+
+def _claim(email_id: int, now: datetime) -> bool:
+    """Mark a pending email sent, holding its row lock until the caller's transaction ends.
+
+    True when this worker got it; False when it was sent already or another worker holds it
+    (SKIP LOCKED: no waiting behind a sender that is talking to the mail server).
+    """
+    table = connection.ops.quote_name(OutgoingEmail._meta.db_table)
+    where = "id = %s AND state = %s AND next_attempt_at <= %s"
+    if connection.features.has_select_for_update_skip_locked:
+        where = f"id = (SELECT id FROM {table} WHERE {where} FOR UPDATE SKIP LOCKED)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET state = %s, sent_at = %s, attempts = attempts + 1 WHERE {where}",
+            [EmailState.SENT, now, email_id, EmailState.PENDING, now],
+        )
+        return cursor.rowcount == 1
+
+
+def send_one(email: dict[str, Any], *, now: datetime | None = None) -> bool:
+    """Hand ``email`` (a row's values) to the mail server if it is still pending; True if sent.
+
+    The row is marked sent and stays locked while the mail server takes the message, and the
+    transaction commits right after: a second sender skips it or finds it sent. A worker that
     dies before the commit leaves it pending, and it is sent again later: the only window for
     a duplicate is between the mail server's acceptance and this commit.
     """
     now = now or timezone.now()
-    with transaction.atomic():
-        email = (
-            OutgoingEmail.objects.select_for_update(skip_locked=True)
-            .filter(state=EmailState.PENDING, next_attempt_at__lte=now)
-            .order_by("next_attempt_at", "id")
-            .first()
+    try:
+        with transaction.atomic():
+            if not _claim(email["pk"], now):
+                return False
+            _message(email).send()  # an error undoes the claim
+    except Exception as exc:  # transport errors: back off and try again later
+        attempts = email["attempts"] + 1
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        OutgoingEmail.objects.filter(pk=email["pk"], state=EmailState.PENDING).update(
+            attempts=attempts,
+            last_error=error,
+            state=EmailState.FAILED if attempts >= MAX_ATTEMPTS else EmailState.PENDING,
+            next_attempt_at=now + timedelta(minutes=2**attempts),
         )
-        if email is None:
-            return False
-        try:
-            _message(email).send()
-        except Exception as exc:  # transport errors: back off and try again later
-            email.attempts += 1
-            email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            email.state = EmailState.FAILED if email.attempts >= MAX_ATTEMPTS else email.state
-            email.next_attempt_at = now + timedelta(minutes=2**email.attempts)
-            email.save(update_fields=["attempts", "last_error", "state", "next_attempt_at"])
-            log.warning("email %s not sent: %s", email.key, email.last_error)
-            return True
-        email.state = EmailState.SENT
-        email.sent_at = timezone.now()
-        email.attempts += 1
-        email.save(update_fields=["state", "sent_at", "attempts"])
+        log.warning("email %s not sent: %s", email["key"], error)
+        return False
     return True
 
 
-def send_pending(*, max_seconds: float = 50.0) -> int:
-    """Send pending emails until none is left or ``max_seconds`` passed; the number sent."""
+def send_pending(*, max_seconds: float = 50.0, chunk: int = 100) -> int:
+    """Send pending emails until none is left or ``max_seconds`` passed; the number sent.
+
+    Candidates are read in id order from a cursor, so each read starts where the last one
+    ended instead of wading through the index entries of rows just sent; each is then sent in
+    its own short transaction (``send_one``).
+    """
     started = time.monotonic()
     sent = 0
-    while time.monotonic() - started < max_seconds and send_one():
-        sent += 1
+    after = 0
+    while time.monotonic() - started < max_seconds:
+        now = timezone.now()
+        emails = list(
+            OutgoingEmail.objects.filter(
+                state=EmailState.PENDING, next_attempt_at__lte=now, pk__gt=after
+            )
+            .order_by("pk")
+            .values(*_FIELDS)[:chunk]
+        )
+        if not emails:
+            break
+        for email in emails:
+            sent += send_one(email, now=now)
+            if time.monotonic() - started >= max_seconds:
+                break
+        after = emails[-1]["pk"]
     return sent
