@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from complaints import services, workflow
+from complaints.choices import Liability
+from complaints.coulance import services as coulance
 from complaints.demo.people import people_ensure
 from complaints.demo.stories import (
     STORIES,
@@ -23,6 +26,8 @@ from complaints.demo.stories import (
     At,
     Close,
     Contact,
+    Coulance,
+    Decide,
     Reopen,
     Resolve,
     Solve,
@@ -31,7 +36,7 @@ from complaints.demo.stories import (
     Transfer,
     Understand,
 )
-from complaints.models import Complaint, Customer, RootCause
+from complaints.models import Complaint, CoulanceStatus, Customer, RootCause
 from complaints.states import Stage
 
 DEMO_PASSWORD = "demo-klacht-2026"
@@ -225,4 +230,32 @@ def _take(
             return services.complaint_transfer(
                 complaint=complaint, actor=actor, to_user=users[step.to], reason=step.reason, now=at
             )
+        case Coulance():
+            coulance.coulance_request_create(
+                complaint=complaint,
+                actor=actor,
+                kind=step.kind,
+                amount=Decimal(step.amount),
+                description=step.description,
+                reason=step.reason,
+                liability=Liability.NOT_LIABLE,
+                request_domain=step.domain,
+                assessment=step.assessment,
+                balance=step.balance,
+                now=at,
+            )
+            return complaint
+        case Decide():
+            pending = complaint.coulance_requests.filter(status=CoulanceStatus.PENDING).latest(
+                "requested_at"
+            )
+            if step.approve:
+                coulance.coulance_request_approve(
+                    coulance_request=pending, actor=actor, comment=step.comment, now=at
+                )
+            else:
+                coulance.coulance_request_reject(
+                    coulance_request=pending, actor=actor, comment=step.comment, now=at
+                )
+            return complaint
     raise TypeError(f"Unknown demo step: {step!r}")

@@ -105,7 +105,43 @@ class Transfer:
     by: str = ""
 
 
-Step = Understand | Apologise | Solve | Resolve | Close | Reopen | Contact | Transfer
+@dataclass(frozen=True)
+class Coulance:
+    """A goodwill gesture asked for by the owner (the company is not liable)."""
+
+    at: At
+    kind: str
+    amount: str
+    description: str
+    reason: str
+    domain: str
+    assessment: str
+    balance: str
+    by: str = ""
+
+
+@dataclass(frozen=True)
+class Decide:
+    """A manager's decision on the complaint's pending goodwill gesture."""
+
+    at: At
+    approve: bool
+    comment: str
+    by: str
+
+
+Step = (
+    Understand
+    | Apologise
+    | Solve
+    | Resolve
+    | Close
+    | Reopen
+    | Contact
+    | Transfer
+    | Coulance
+    | Decide
+)
 
 
 @dataclass(frozen=True)
@@ -304,6 +340,19 @@ STORIES: tuple[Story, ...] = (
                 _NOTE,
                 "Voorgestelde coulance: € 358,20 (36 × € 9,95). Dat is meer dan de limiet van de "
                 "teamleider (€ 250); ter goedkeuring voorgelegd aan de directeur.",
+            ),
+            Coulance(
+                At(3, "14:05"),
+                "refund",
+                "358.20",
+                "Terugbetaling van drie jaar internetbundel (36 × € 9,95)",
+                "Trouwe klant sinds jaren; de bundel is nooit gebruikt. Met een nee verliezen we "
+                "de klant, met dit gebaar houden we hem.",
+                RequestDomain.PAST,
+                "Het verzoek gaat over het verleden: redelijk en billijk, want de klant heeft "
+                "drie jaar betaald zonder enig gebruik. Geen risico voor de toekomst: de bundel "
+                "is stopgezet.",
+                Balance.WIN_WIN,
             ),
         ),
     ),
@@ -514,6 +563,18 @@ STORIES: tuple[Story, ...] = (
                     "de website uitgelegd."
                 ),
             ),
+            Coulance(
+                At(9, "14:20"),
+                "free_service",
+                "6.95",
+                "Gratis retourzending van de verkeerde cartridges",
+                "De klant koos zelf het verkeerde model; het bestelproces hielp haar niet.",
+                RequestDomain.PAST,
+                "Redelijk en billijk: een kleine tegemoetkoming, en het bestelproces wordt "
+                "verbeterd.",
+                Balance.WIN_WIN,
+            ),
+            Decide(At(9, "16:00"), True, "Akkoord: klein gebaar, goed uitgelegd.", by="marieke"),
         ),
     ),
     # We willen je alleen maar helpen – no confirmation email, "to hide the right of withdrawal".

@@ -204,3 +204,14 @@ def test_a_demo_username_taken_by_someone_without_the_role_stops_with_a_message(
     with pytest.raises(CommandError, match="could not be seeded"):
         seed()
     assert not User.objects.get(username="anna").groups.exists()
+
+
+def test_the_demo_shows_coulance_waiting_higher_up_and_one_approved_with_a_letter(output: str):
+    from complaints.models import CoulanceLetter, CoulanceRequest
+
+    requests = {r.complaint.customer.customer_number: r for r in CoulanceRequest.objects.all()}
+    escalated, approved = requests["DEMO-0002"], requests["DEMO-0005"]
+    # € 358,20 is above the team manager's limit: it waits for the director.
+    assert (escalated.status, escalated.waiting_for.username) == ("pending", "directeur")
+    assert (approved.status, approved.decided_by.username) == ("approved", "marieke")
+    assert CoulanceLetter.objects.filter(request=approved, status="draft").exists()
