@@ -19,23 +19,20 @@ LEFT, RIGHT, TOP, BOTTOM = 48, 48, 16, 72
 
 
 def _nice_max(value: float) -> float:
-    """A round upper bound for an axis (1, 2, 5 × 10ⁿ)."""
-    if value <= 0:
-        return 1.0
-    magnitude = 10 ** (len(str(int(value))) - 1)
-    for step in (1, 2, 5, 10):
-        if value <= step * magnitude:
-            return float(step * magnitude)
-    return float(10 * magnitude)
+    """A round upper bound for an axis of four steps: 4, 8, 20, 40, 80, 200, … (whole ticks)."""
+    bound = 4.0
+    while bound < value:
+        bound *= 2.5 if str(int(bound)).startswith("8") else 2
+    return bound
 
 
 def _frame(chart_id: str, title: str, description: str, body: list[str]) -> SafeString:
     return mark_safe(  # every text in ``body`` was escaped where it was made
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'aria-labelledby="chart-{chart_id}-title" aria-describedby="chart-{chart_id}-desc" '
         f'xmlns="http://www.w3.org/2000/svg" font-family="DejaVu Sans, sans-serif" font-size="11">'
-        f'<title id="{chart_id}-title">{escape(title)}</title>'
-        f'<desc id="{chart_id}-desc">{escape(description)}</desc>' + "".join(body) + "</svg>"
+        f'<title id="chart-{chart_id}-title">{escape(title)}</title>'
+        f'<desc id="chart-{chart_id}-desc">{escape(description)}</desc>' + "".join(body) + "</svg>"
     )
 
 
