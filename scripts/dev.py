@@ -62,6 +62,11 @@ def base_env(*, debug: bool) -> dict[str, str]:
     return env
 
 
+def _stop_like_ctrl_c(signum: int, frame: object) -> None:
+    """A TERM (from a service manager, or `timeout`) stops the children as Ctrl-C does."""
+    raise KeyboardInterrupt
+
+
 def run(args: argparse.Namespace) -> int:
     ensure_venv("")
     env = base_env(debug=True)
@@ -111,6 +116,7 @@ def run(args: argparse.Namespace) -> int:
         "  Press Ctrl-C to stop.\n",
         flush=True,
     )
+    signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
     try:
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
