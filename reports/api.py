@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +29,7 @@ from complaints.api.pagination import ComplaintCursorPagination, OldestFirstPagi
 from complaints.api.serializers import ModelSerializer, UserSummarySerializer
 from complaints.errors import InvalidData
 from complaints.models import Complaint, RootCause
-from reports import actions, exports, policies, selectors, services
+from reports import actions, exports, policies, selectors, services, taxonomy
 from reports.models import ActionStatus, CorrectiveAction, RootCauseReport
 
 _ERRORS = {
@@ -392,3 +392,124 @@ class RootCauseReportViewSet(
             f'attachment; filename="{exports.csv_filename(report, "pdf")}"'
         )
         return response
+
+
+# --- The root-cause taxonomy -------------------------------------------------------------------
+
+
+class TaxonomyNodeSerializer(ModelSerializer):
+    group = serializers.CharField(source="parent.code", default=None, read_only=True)
+    complaint_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = RootCause
+        fields = [
+            "id",
+            "code",
+            "group",
+            "name_nl",
+            "name_en",
+            "description",
+            "active",
+            "complaint_count",
+        ]
+        read_only_fields = fields
+
+
+class TaxonomyCreateSerializer(serializers.Serializer):
+    group = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=RootCause.objects.filter(parent__isnull=True),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The group's code; leave out to make a new group.",
+    )
+    code = serializers.SlugField(max_length=60, required=False, allow_blank=True, default="")
+    name_nl = serializers.CharField(max_length=120)
+    name_en = serializers.CharField(max_length=120)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TaxonomyUpdateSerializer(serializers.Serializer):
+    name_nl = serializers.CharField(max_length=120, required=False)
+    name_en = serializers.CharField(max_length=120, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+
+
+class TaxonomyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Managing the root-cause taxonomy (Quality and admins): groups and causes with how many
+    complaints use them; retire instead of delete once in use."""
+
+    serializer_class = TaxonomyNodeSerializer
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[RootCause]:
+        if getattr(self, "swagger_fake_view", False):
+            return RootCause.objects.none()
+        taxonomy.check_may_manage(_actor(self.request))
+        return (
+            RootCause.objects.select_related("parent")
+            .annotate(complaint_count=Count("complaints"))
+            .order_by("parent__code", "code")
+        )
+
+    def get_object(self) -> RootCause:
+        try:
+            pk = int(self.kwargs["pk"])
+        except ValueError:
+            raise Http404 from None
+        return get_object_or_404(self.get_queryset(), pk=pk)
+
+    def _answer(self, node: RootCause, code: int = status.HTTP_200_OK) -> Response:
+        return Response(
+            TaxonomyNodeSerializer(self.get_queryset().get(pk=node.pk)).data, status=code
+        )
+
+    @extend_schema(
+        request=TaxonomyCreateSerializer,
+        responses={201: TaxonomyNodeSerializer, 400: _ERRORS[400], 403: _ERRORS[403]},
+    )
+    def create(self, request: Request) -> Response:
+        taxonomy.check_may_manage(_actor(request))
+        data = _valid(TaxonomyCreateSerializer, request)
+        data["parent"] = data.pop("group")
+        made = taxonomy.root_cause_create(actor=_actor(request), **data)
+        return self._answer(made, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=TaxonomyUpdateSerializer, responses={200: TaxonomyNodeSerializer, **_ERRORS}
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        node = self.get_object()
+        data = _valid(TaxonomyUpdateSerializer, request)
+        return self._answer(
+            taxonomy.root_cause_update(root_cause=node, actor=_actor(request), **data)
+        )
+
+    @extend_schema(request=None, responses={200: TaxonomyNodeSerializer, **_STATE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def retire(self, request: Request, pk: str) -> Response:
+        """No longer offered for new complaints; kept on those that have it."""
+        node = self.get_object()
+        changed = taxonomy.root_cause_set_active(
+            root_cause=node, actor=_actor(request), active=False
+        )
+        return self._answer(changed)
+
+    @extend_schema(request=None, responses={200: TaxonomyNodeSerializer, **_STATE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def reactivate(self, request: Request, pk: str) -> Response:
+        node = self.get_object()
+        changed = taxonomy.root_cause_set_active(
+            root_cause=node, actor=_actor(request), active=True
+        )
+        return self._answer(changed)
+
+    @extend_schema(
+        responses={204: None, 403: _ERRORS[403], 404: _ERRORS[404], 409: _STATE_ERRORS[409]}
+    )
+    def destroy(self, request: Request, pk: str) -> Response:
+        """Delete a node nothing uses (409 when in use: retire it instead)."""
+        taxonomy.root_cause_delete(root_cause=self.get_object(), actor=_actor(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)

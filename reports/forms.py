@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from complaints.models import RootCause
 
 
 class PeriodForm(forms.Form):
@@ -10,4 +14,42 @@ class PeriodForm(forms.Form):
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(
         label=_("Until (inclusive)"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class RootCauseForm(forms.Form):
+    """A new group or cause (the group left empty makes a group)."""
+
+    parent: forms.ModelChoiceField[RootCause] = forms.ModelChoiceField(
+        label=_("Group"),
+        queryset=None,
+        required=False,
+        empty_label=_("— none: this is a new group —"),
+    )
+    name_nl = forms.CharField(label=_("Name (Dutch)"), max_length=120)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=120)
+    code = forms.SlugField(
+        label=_("Code"),
+        max_length=60,
+        required=False,
+        help_text=_("Left empty, it follows from the English name. It never changes later."),
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from reports import taxonomy
+
+        field = self.fields["parent"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = taxonomy.groups().filter(active=True)
+
+
+class RootCauseEditForm(forms.Form):
+    name_nl = forms.CharField(label=_("Name (Dutch)"), max_length=120)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=120)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )

@@ -2,11 +2,18 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports import web
+from reports import taxonomy_web, web
 
 urlpatterns = [
     path("reports/", web.report_list, name="report-list"),
     path("reports/<int:pk>/", web.report_detail, name="report-page"),
     path("reports/<int:pk>/csv/", web.report_csv, name="report-page-csv"),
     path("reports/<int:pk>/pdf/", web.report_pdf, name="report-page-pdf"),
+    path("taxonomy/", taxonomy_web.taxonomy_page, name="taxonomy"),
+    path("taxonomy/<int:pk>/", taxonomy_web.taxonomy_edit, name="taxonomy-edit"),
+    path(
+        "taxonomy/<int:pk>/<slug:change>/",
+        taxonomy_web.taxonomy_change,
+        name="taxonomy-change",
+    ),
 ]
