@@ -81,29 +81,46 @@ class PercentileCont(Aggregate):
 
 
 def percentiles(
-    qs: QuerySet[Any], value: Expression, fractions: dict[str, float]
+    qs: QuerySet[Any],
+    values: dict[str, Expression],
+    fractions: dict[str, float],
+    **extra: Aggregate,
 ) -> dict[str, Any]:
-    """``{"count": n, name: percentile, …}`` of ``value`` over the rows of ``qs`` (NULLs left out).
+    """For each named value: ``{"count": n, <fraction name>: percentile, …}`` over the rows of
+    ``qs`` where it is not NULL; plus the ``extra`` aggregates over all rows.
 
     Each percentile interpolates between the two nearest ranks (``percentile_cont``): the value
-    at position ``f × (n − 1)`` of the sorted values.
+    at position ``f × (n − 1)`` of the sorted values. On PostgreSQL everything is one query.
     """
-    qs = qs.annotate(_value=value).filter(_value__isnull=False)
+    qs = qs.annotate(**{f"_v_{name}": value for name, value in values.items()})
     if connection.vendor == "postgresql":
-        return qs.aggregate(
-            count=Count("pk"),
-            **{name: PercentileCont(F("_value"), f) for name, f in fractions.items()},
-        )
-    n = qs.count()
-    result: dict[str, Any] = {"count": n}
-    ordered = qs.order_by("_value").values_list("_value", flat=True)
-    for name, f in fractions.items():
-        if n == 0:
-            result[name] = None
-            continue
-        position = f * (n - 1)
-        low = math.floor(position)
-        values = list(ordered[low : low + 2])
-        high = values[1] if len(values) > 1 else values[0]
-        result[name] = values[0] + (high - values[0]) * (position - low)
+        aggregates: dict[str, Aggregate] = dict(extra)
+        for name in values:
+            aggregates[f"{name}__count"] = Count(f"_v_{name}")
+            for label, f in fractions.items():
+                aggregates[f"{name}__{label}"] = PercentileCont(F(f"_v_{name}"), f)
+        found = qs.aggregate(**aggregates)
+        result: dict[str, Any] = {key: found[key] for key in extra}
+        for name in values:
+            result[name] = {"count": found[f"{name}__count"]} | {
+                label: found[f"{name}__{label}"] for label in fractions
+            }
+        return result
+    result = qs.aggregate(**extra) if extra else {}
+    for name in values:
+        column = f"_v_{name}"
+        present = qs.filter(**{f"{column}__isnull": False})
+        n = present.count()
+        ordered = present.order_by(column).values_list(column, flat=True)
+        found = {"count": n}
+        for label, f in fractions.items():
+            if n == 0:
+                found[label] = None
+                continue
+            position = f * (n - 1)
+            low = math.floor(position)
+            pair = list(ordered[low : low + 2])  # at most two rows
+            high = pair[1] if len(pair) > 1 else pair[0]
+            found[label] = pair[0] + (high - pair[0]) * (position - low)
+        result[name] = found
     return result
