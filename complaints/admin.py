@@ -12,14 +12,19 @@ from django.http import HttpRequest
 
 from complaints.models import (
     ApologyStep,
+    CallbackPromise,
     Complaint,
     ComplaintEvent,
     CoulanceLetter,
     CoulanceRequest,
     Customer,
+    FollowUp,
     Interaction,
+    Notification,
+    OutgoingEmail,
     OwnershipTransfer,
     RootCause,
+    ScheduledJob,
     SolutionStep,
     UnderstandingStep,
 )
@@ -134,3 +139,50 @@ class CoulanceRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[CoulanceRequest]
     search_fields = ["complaint__reference"]
     list_select_related = ["complaint", "requested_by", "waiting_for", "decided_by"]
     inlines = [CoulanceLetterInline]
+
+
+# --- Promises, follow-ups and the scheduler: written by their services and the dispatcher --------
+
+
+@admin.register(CallbackPromise)
+class CallbackPromiseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[CallbackPromise]):
+    list_display = ["due_at", "complaint", "owner", "channel", "state", "reminded_at", "ended_at"]
+    list_filter = ["state", "origin", "channel"]
+    search_fields = ["complaint__reference", "purpose"]
+    list_select_related = ["complaint", "owner"]
+    date_hierarchy = "due_at"
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[FollowUp]):
+    list_display = ["due_at", "complaint", "owner", "state", "nps", "answered_via", "ended_at"]
+    list_filter = ["state", "answered_via", "send_survey"]
+    search_fields = ["complaint__reference"]
+    list_select_related = ["complaint", "owner"]
+
+
+@admin.register(ScheduledJob)
+class ScheduledJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[ScheduledJob]):
+    """Due work: what the dispatcher will do, and what it did (done) or found moot (skipped)."""
+
+    list_display = ["due_at", "kind", "complaint", "state", "done_at"]
+    list_filter = ["state", "kind"]
+    search_fields = ["key", "complaint__reference"]
+    list_select_related = ["complaint"]
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[OutgoingEmail]):
+    """The outbox: every email as rendered once, and whether it went out."""
+
+    list_display = ["created_at", "template", "to", "subject", "state", "attempts", "sent_at"]
+    list_filter = ["state", "template", "language"]
+    search_fields = ["key", "to", "subject"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Notification]):
+    list_display = ["created_at", "recipient", "kind", "complaint", "read_at"]
+    list_filter = ["kind"]
+    search_fields = ["complaint__reference", "recipient__username"]
+    list_select_related = ["recipient", "complaint"]
