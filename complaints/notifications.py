@@ -25,7 +25,8 @@ def moment_text(value: datetime | str | None) -> str:
         value = parse_datetime(value)
     if value is None:
         return ""
-    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    # Day, month and time, with no trailing period (English "p.m." would end a sentence twice).
+    return formats.date_format(timezone.localtime(value), "j F Y H:i")
 
 
 def deadline_name(deadline: str) -> str:
