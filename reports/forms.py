@@ -53,3 +53,21 @@ class RootCauseEditForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file (UTF-8)"))
+    mapping = forms.ChoiceField(label=_("Columns"), choices=[])
+    source = forms.SlugField(
+        label=_("Source"),
+        max_length=40,
+        help_text=_("Ids are unique per source: importing the same source again skips them."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from reports.imports import MAPPINGS
+
+        field = self.fields["mapping"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(m.name, m.label) for m in MAPPINGS.values()]

@@ -189,3 +189,60 @@ class RootCauseReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period_start:%Y-%m-%d} – {self.period_end:%Y-%m-%d}"
+
+
+class ImportRun(models.Model):
+    """One bulk import of historical complaints from a CSV file, with its rejection report."""
+
+    source = models.SlugField(_("source"), max_length=40)
+    mapping = models.CharField(_("column mapping"), max_length=40)
+    file_name = models.CharField(_("file"), max_length=255)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    imported = models.PositiveIntegerField(_("imported"), default=0)
+    skipped = models.PositiveIntegerField(
+        _("already imported"), default=0, help_text=_("Rows imported before (same source and id).")
+    )
+    # [{"row": 12, "external_id": "…", "reason": "…"}, …]: the rejection report.
+    rejected = models.JSONField(_("rejected rows"), default=list, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.file_name}"
+
+
+class ImportedComplaint(models.Model):
+    """Which complaint a source's record became: importing the same record twice finds it here
+    (unique per source and external id) and creates nothing."""
+
+    source = models.SlugField(_("source"), max_length=40)
+    external_id = models.CharField(_("id in the source"), max_length=100)
+    complaint = models.OneToOneField(
+        "complaints.Complaint", on_delete=models.CASCADE, related_name="import_record"
+    )
+    run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="records")
+
+    class Meta:
+        verbose_name = _("imported complaint")
+        verbose_name_plural = _("imported complaints")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"], name="import_one_complaint_per_record"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.external_id}"

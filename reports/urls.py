@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports import taxonomy_web, web
+from reports import imports_web, taxonomy_web, web
 
 urlpatterns = [
     path("reports/", web.report_list, name="report-list"),
     path("reports/<int:pk>/", web.report_detail, name="report-page"),
     path("reports/<int:pk>/csv/", web.report_csv, name="report-page-csv"),
     path("reports/<int:pk>/pdf/", web.report_pdf, name="report-page-pdf"),
+    path("imports/", imports_web.import_page, name="import-page"),
+    path("imports/<int:pk>/", imports_web.import_result, name="import-result"),
     path("taxonomy/", taxonomy_web.taxonomy_page, name="taxonomy"),
     path("taxonomy/<int:pk>/", taxonomy_web.taxonomy_edit, name="taxonomy-edit"),
     path(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -218,3 +219,15 @@ def english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+def snapshot() -> dict[str, Any]:
+    """Every row of the complaints app's and the reports app's tables (see db_snapshot)."""
+    from django.apps import apps
+
+    from tests.complaints.dbstate import db_snapshot
+
+    rows: dict[str, Any] = db_snapshot()
+    for model in apps.get_app_config("reports").get_models():
+        rows[model._meta.label] = list(model._default_manager.order_by("pk").values())
+    return rows

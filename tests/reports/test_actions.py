@@ -13,8 +13,8 @@ from complaints.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints.states import Stage
 from reports import actions
 from reports.models import ActionEventType, ActionStatus, CorrectiveAction
-from tests.complaints.dbstate import db_snapshot
 from tests.factories import advance, make_complaint, root_cause
+from tests.reports.conftest import snapshot as db_snapshot
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=AMS)

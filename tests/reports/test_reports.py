@@ -19,9 +19,9 @@ from complaints.models import OutgoingEmail
 from config.celery import app
 from reports import services, tasks
 from reports.models import ReportKind, RootCauseReport
-from tests.complaints.dbstate import db_snapshot
 from tests.factories import make_complaint
 from tests.reports.conftest import COMPUTED_AT, MAY_END, MAY_START, at
+from tests.reports.conftest import snapshot as db_snapshot
 
 AMS = ZoneInfo("Europe/Amsterdam")
 

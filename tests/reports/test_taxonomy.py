@@ -11,8 +11,8 @@ from complaints.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints.models import RootCause
 from complaints.states import Stage
 from reports import taxonomy
-from tests.complaints.dbstate import db_snapshot
 from tests.factories import advance, make_complaint, root_cause
+from tests.reports.conftest import snapshot as db_snapshot
 
 
 def test_quality_adds_a_cause_to_a_group_with_a_code_from_its_name(quality):

@@ -1,0 +1,444 @@
+"""Bulk import of historical complaints from CSV, through a mapping of columns.
+
+Each row is checked on its own and written in its own savepoint: a row that does not parse, or
+names an unknown root cause or channel, is rejected with its row number and the reason, and
+never stops or corrupts the others. Importing the same file twice creates nothing new: every
+record is remembered per source by its external id (``ImportedComplaint``).
+
+Two mappings are built in: ``cfpb`` (the US Consumer Financial Protection Bureau's export
+layout, whose issues are mapped onto our taxonomy) and ``klachtwijzer`` (our own columns, with
+root-cause codes).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import IO, Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+from complaints import events
+from complaints.choices import Channel, Emotion, Outcome
+from complaints.errors import ErrorCollector
+from complaints.models import Complaint, Customer, RootCause
+from complaints.services import deadlines_for, reference_next
+from complaints.states import Stage
+from reports import policies
+from reports.models import ImportedComplaint, ImportRun
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """Which column holds what, and how a source's values become ours."""
+
+    name: str
+    label: Any
+    external_id: str
+    received_at: str
+    channel: str
+    subject: str
+    facts: tuple[str, ...]
+    category: tuple[str, ...] = ()
+    root_cause: str = ""
+    outcome: str = ""
+    acknowledged_at: str = ""
+    resolved_at: str = ""
+    emotion_at_intake: str = ""
+    emotion_at_resolution: str = ""
+    alternatives_offered: str = ""
+    channels: dict[str, str] = field(default_factory=dict)
+    outcomes: dict[str, str] = field(default_factory=dict)
+    # Outcome values that mean "not resolved yet": such rows are imported as received.
+    open_outcomes: tuple[str, ...] = ("",)
+    # (regular expression on the root-cause column, cause code): first match wins.
+    cause_rules: tuple[tuple[str, str], ...] = ()
+    default_cause: str = ""
+
+    @property
+    def required_columns(self) -> set[str]:
+        names = {self.external_id, self.received_at, self.channel, self.subject, *self.facts}
+        optional = (
+            self.root_cause,
+            self.outcome,
+            self.acknowledged_at,
+            self.resolved_at,
+            self.emotion_at_intake,
+            self.emotion_at_resolution,
+            self.alternatives_offered,
+            *self.category,
+        )
+        return names | {name for name in optional if name}
+
+
+CFPB = Mapping(
+    name="cfpb",
+    label=gettext_lazy("CFPB consumer complaint export"),
+    external_id="Complaint ID",
+    received_at="Date received",
+    channel="Submitted via",
+    subject="Issue",
+    facts=("Consumer complaint narrative", "Issue", "Sub-issue"),
+    category=("Product", "Sub-product"),
+    root_cause="Issue",
+    outcome="Company response to consumer",
+    acknowledged_at="Date sent to company",
+    resolved_at="Date sent to company",
+    channels={
+        "Web": Channel.WEB_FORM,
+        "Referral": Channel.LETTER,
+        "Phone": Channel.PHONE,
+        "Postal mail": Channel.LETTER,
+        "Fax": Channel.LETTER,
+        "Email": Channel.EMAIL,
+    },
+    outcomes={
+        "Closed with monetary relief": Outcome.UPHELD,
+        "Closed with non-monetary relief": Outcome.PARTLY_UPHELD,
+        "Closed with relief": Outcome.PARTLY_UPHELD,
+        "Closed with explanation": Outcome.NOT_UPHELD,
+        "Closed without relief": Outcome.NOT_UPHELD,
+        "Closed": Outcome.NOT_UPHELD,
+    },
+    open_outcomes=("", "In progress", "Untimely response"),
+    cause_rules=(
+        (r"incorrect information|improper use|not owed|identity|credit report", "website-it-data"),
+        (r"fee|charge|interest|billing|payoff|balance", "billing-unexpected-charge"),
+        (r"payment|funds|transaction|deposit", "billing-incorrect-amount"),
+        (
+            r"communication|notification|disclosure|false statement|information",
+            "communication-unclear",
+        ),
+        (
+            r"investigation|dispute|didn't receive|did not receive|problem with",
+            "communication-no-response",
+        ),
+        (r"threat|harass|took or threatened", "staff-behaviour-attitude"),
+        (r"fraud|scam|unauthori", "third-party-supplier"),
+        (r"closing|opening|cancel|term", "policy-cancellation"),
+        (r"struggling|repay|loan modification|collection", "policy-contract-terms"),
+        (r"advertis|marketing|offer|rewards", "product-expectation"),
+        (r"managing|servicing|trouble|getting|applying", "process-procedure"),
+    ),
+    default_cause="process-procedure",
+)
+
+KLACHTWIJZER = Mapping(
+    name="klachtwijzer",
+    label=gettext_lazy("Klachtwijzer columns (root-cause codes)"),
+    external_id="id",
+    received_at="received_at",
+    channel="channel",
+    subject="subject",
+    facts=("facts",),
+    category=("category",),
+    root_cause="root_cause",
+    outcome="outcome",
+    acknowledged_at="acknowledged_at",
+    resolved_at="resolved_at",
+    emotion_at_intake="emotion_at_intake",
+    emotion_at_resolution="emotion_at_resolution",
+    alternatives_offered="alternatives_offered",
+    channels={value: value for value in Channel.values},
+    outcomes={value: value for value in Outcome.values},
+)
+
+MAPPINGS = {m.name: m for m in (CFPB, KLACHTWIJZER)}
+
+
+class ImportRefused(Exception):
+    """The file as a whole cannot be imported (not CSV, wrong columns): nothing was written."""
+
+
+@dataclass
+class Row:
+    """One row made ready to write, or the reason it cannot be."""
+
+    number: int
+    external_id: str
+    fields: dict[str, Any]
+
+
+def _moment(value: str) -> datetime:
+    """A date (local midnight) or an ISO moment; raises ValueError when it does not parse."""
+    value = value.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return datetime.combine(
+            date.fromisoformat(value), time.min, tzinfo=timezone.get_default_timezone()
+        )
+    moment = datetime.fromisoformat(value)
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _cause(mapping: Mapping, value: str, causes: dict[str, RootCause]) -> RootCause | None:
+    if not mapping.cause_rules:
+        return causes.get(value.strip())
+    text = value.lower()
+    for pattern, code in mapping.cause_rules:
+        if re.search(pattern, text):
+            return causes.get(code)
+    return causes.get(mapping.default_cause)
+
+
+def parse_row(
+    mapping: Mapping,
+    number: int,
+    record: dict[str, str],
+    causes: dict[str, RootCause],
+    now: datetime,
+) -> Row:
+    """Check one record and translate it into complaint fields; raises ValueError with the
+    reason (in words) when the row must be rejected."""
+
+    def get(column: str) -> str:
+        return (record.get(column) or "").strip() if column else ""
+
+    problems: list[str] = []
+    external_id = get(mapping.external_id)
+    if not external_id:
+        problems.append(_("the id (%(column)s) is empty") % {"column": mapping.external_id})
+    moments: dict[str, datetime | None] = {}
+    for name in ("received_at", "acknowledged_at", "resolved_at"):
+        column = getattr(mapping, name)
+        raw = get(column)
+        if not raw:
+            moments[name] = None
+            continue
+        try:
+            moments[name] = _moment(raw)
+        except ValueError:
+            problems.append(
+                _("“%(value)s” in %(column)s is not a date") % {"value": raw, "column": column}
+            )
+    received = moments.get("received_at")
+    if received is None and not any(mapping.received_at in p for p in problems):
+        problems.append(_("the date received is empty"))
+    if received is not None and received > now:
+        problems.append(_("the date received lies in the future"))
+    channel = mapping.channels.get(get(mapping.channel))
+    if channel is None:
+        problems.append(_("unknown channel “%(value)s”") % {"value": get(mapping.channel)})
+    outcome = mapping.outcomes.get(get(mapping.outcome), "") if mapping.outcome else ""
+    if mapping.outcome and not outcome and get(mapping.outcome) not in mapping.open_outcomes:
+        problems.append(_("unknown outcome “%(value)s”") % {"value": get(mapping.outcome)})
+    resolved_at = moments.get("resolved_at") if outcome else None
+    cause = None
+    if outcome:
+        cause = _cause(mapping, get(mapping.root_cause), causes)
+        if cause is None:
+            problems.append(
+                _("unknown root cause “%(value)s”") % {"value": get(mapping.root_cause)}
+            )
+        if resolved_at is None:
+            problems.append(_("a resolved complaint needs its resolution date"))
+        elif received is not None and resolved_at < received:
+            problems.append(_("it was resolved before it was received"))
+    for name in ("emotion_at_intake", "emotion_at_resolution"):
+        value = get(getattr(mapping, name))
+        if value and value not in Emotion.values:
+            problems.append(_("unknown emotion “%(value)s”") % {"value": value})
+    subject = get(mapping.subject)
+    facts = next((get(c) for c in mapping.facts if get(c)), "")
+    if not subject:
+        problems.append(_("the subject (%(column)s) is empty") % {"column": mapping.subject})
+    if problems:
+        raise ValueError("; ".join(problems))
+    assert received is not None and channel is not None
+    acknowledged = moments.get("acknowledged_at")
+    category = " / ".join(get(c) for c in mapping.category if get(c))
+    return Row(
+        number=number,
+        external_id=external_id[:100],
+        fields={
+            "channel": channel,
+            "received_at": received,
+            "subject": subject[:200],
+            "facts": facts or subject,
+            "category": category[:200],
+            "stage": Stage.CLOSED if outcome else Stage.RECEIVED,
+            "outcome": outcome,
+            "root_cause": cause,
+            "acknowledged_at": acknowledged if acknowledged and acknowledged >= received else None,
+            "resolved_at": resolved_at,
+            "closed_at": resolved_at,
+            "emotion_at_intake": get(mapping.emotion_at_intake),
+            "emotion_at_resolution": get(mapping.emotion_at_resolution) if outcome else "",
+            "alternatives_offered": get(mapping.alternatives_offered),
+            "resolution_summary": _("Imported from %(source)s.") % {"source": mapping.name}
+            if outcome
+            else "",
+        },
+    )
+
+
+def _records(stream: IO[str], mapping: Mapping) -> Iterator[tuple[int, dict[str, str]]]:
+    try:
+        reader = csv.DictReader(stream)
+        header = set(reader.fieldnames or [])
+    except (csv.Error, UnicodeDecodeError) as error:
+        raise ImportRefused(
+            _("The file is not a readable CSV file: %(error)s") % {"error": error}
+        ) from error
+    missing = sorted(mapping.required_columns - header)
+    if missing:
+        raise ImportRefused(
+            _("The file lacks the columns of the mapping “%(mapping)s”: %(columns)s.")
+            % {"mapping": mapping.name, "columns": ", ".join(missing)}
+        )
+    # Row numbers as a spreadsheet shows them: the header is row 1.
+    number = 1
+    while True:
+        number += 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:  # one broken line: reported, and the reading goes on
+            yield number, {"__error__": str(error)}
+            continue
+        yield number, record
+
+
+def count_rows(text: str) -> int:
+    try:
+        return max(sum(1 for _ in csv.reader(io.StringIO(text))) - 1, 0)
+    except csv.Error:
+        return 0
+
+
+def import_customer(source: str) -> Customer:
+    """The one anonymous customer an import's complaints belong to (sources like the CFPB's
+    carry no personal data)."""
+    customer, _created = Customer.objects.get_or_create(
+        customer_number=f"import-{source}"[:40],
+        defaults={"name": f"Imported ({source})"[:200], "language": "nl"},
+    )
+    return customer
+
+
+def import_csv(
+    *,
+    text: str,
+    mapping: Mapping,
+    source: str,
+    actor: User | None,
+    owner: User,
+    file_name: str = "",
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> ImportRun:
+    """Import every valid row of ``text`` (CSV); returns the run with its counts and the
+    rejected rows (number, id, reason). Refuses 403 for who is not Quality or admin, and
+    ``ImportRefused`` for a file that is not CSV with the mapping's columns."""
+    now = now or timezone.now()
+    if actor is not None:
+        policies.ensure_may_manage(actor)
+    errors = ErrorCollector()
+    if not re.fullmatch(r"[-a-z0-9_]{1,40}", source or ""):
+        errors.add("source", _("Name the source in lower-case letters, digits and dashes."))
+    errors.raise_if_any()
+    total = count_rows(text)
+    records = _records(io.StringIO(text), mapping)
+    first = next(records, None)  # reads the header: a wrong file is refused before any write
+    causes = {c.code: c for c in RootCause.objects.filter(parent__isnull=False)}
+    known = set(
+        ImportedComplaint.objects.filter(source=source).values_list("external_id", flat=True)
+    )
+    run = ImportRun.objects.create(
+        source=source,
+        mapping=mapping.name,
+        file_name=file_name[:255],
+        started_at=now,
+        started_by=actor,
+        rows=total,
+    )
+    customer = import_customer(source)
+    rejected: list[dict[str, Any]] = []
+    done = 0
+    for number, record in _chain(first, records):
+        done += 1
+        external_id = (record.get(mapping.external_id) or "").strip()
+        try:
+            if "__error__" in record:
+                raise ValueError(
+                    _("the line is not valid CSV: %(error)s") % {"error": record["__error__"]}
+                )
+            row = parse_row(mapping, number, record, causes, now)
+        except ValueError as error:
+            rejected.append({"row": number, "external_id": external_id, "reason": str(error)})
+        else:
+            if row.external_id in known:
+                run.skipped += 1
+            else:
+                try:
+                    _write(
+                        row,
+                        run=run,
+                        source=source,
+                        customer=customer,
+                        owner=owner,
+                        actor=actor,
+                        now=now,
+                    )
+                except IntegrityError:  # imported meanwhile by a parallel run
+                    run.skipped += 1
+                else:
+                    known.add(row.external_id)
+                    run.imported += 1
+        if progress is not None:
+            progress(done, total)
+    run.rows = done
+    run.rejected = rejected
+    run.finished_at = timezone.now()
+    run.save(update_fields=["rows", "imported", "skipped", "rejected", "finished_at"])
+    return run
+
+
+def _chain(
+    first: tuple[int, dict[str, str]] | None, rest: Iterable[tuple[int, dict[str, str]]]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    if first is not None:
+        yield first
+    yield from rest
+
+
+def _write(
+    row: Row,
+    *,
+    run: ImportRun,
+    source: str,
+    customer: Customer,
+    owner: User,
+    actor: User | None,
+    now: datetime,
+) -> None:
+    """One row in its own savepoint: all of it or nothing."""
+    fields = dict(row.fields)
+    acknowledge_due_at, resolve_due_at = deadlines_for(
+        priority="normal", received_at=fields["received_at"]
+    )
+    with transaction.atomic():
+        complaint = Complaint.objects.create(
+            reference=reference_next(year=fields["received_at"].year),
+            customer=customer,
+            owner=owner,
+            acknowledge_due_at=acknowledge_due_at,
+            resolve_due_at=resolve_due_at,
+            **fields,
+        )
+        ImportedComplaint.objects.create(
+            source=source, external_id=row.external_id, complaint=complaint, run=run
+        )
+        events.complaint_received_event(complaint=complaint, actor=actor, at=now)
