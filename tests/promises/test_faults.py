@@ -252,7 +252,10 @@ def _can_restart_broker() -> str | None:
         if not Path("/var/lib/redis").is_dir() or not Path("/var/log/redis").is_dir():
             return "the Redis folders of the CI start command are missing"
         return None
-    return f"restarting a {parts.scheme} broker would take it down for every other user"
+    return (
+        f"restarting the {parts.scheme} broker would take it down for every other user of the "
+        "server; the restart is tested on Redis and on the filesystem broker"
+    )
 
 
 def test_a_broker_restart_while_promises_are_due_loses_nothing(cluster, agent):
