@@ -71,3 +71,50 @@ class ImportForm(forms.Form):
         field = self.fields["mapping"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(m.name, m.label) for m in MAPPINGS.values()]
+
+
+def _owners() -> Any:
+    from accounts.models import User
+
+    return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+
+
+class ActionForm(forms.Form):
+    """Raise a corrective action, or change one (then without root cause and complaints)."""
+
+    root_cause: forms.ModelChoiceField[RootCause] = forms.ModelChoiceField(
+        label=_("Root cause"), queryset=RootCause.objects.none()
+    )
+    title = forms.CharField(label=_("What will be done"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Owner"), queryset=None)
+    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+    complaints = forms.CharField(
+        label=_("Complaints that showed the cause"),
+        required=False,
+        help_text=_("References separated by spaces or commas, e.g. KL-2026-000123."),
+    )
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cause = self.fields["root_cause"]
+        owner = self.fields["owner"]
+        assert isinstance(cause, forms.ModelChoiceField) and isinstance(
+            owner, forms.ModelChoiceField
+        )
+        cause.queryset = RootCause.objects.filter(parent__isnull=False).select_related("parent")
+        owner.queryset = _owners()
+        if editing:
+            del self.fields["root_cause"], self.fields["complaints"]
+
+    def clean_complaints(self) -> list[str]:
+        raw = self.cleaned_data.get("complaints") or ""
+        return [ref for ref in raw.replace(",", " ").split() if ref]
+
+
+class ActionStepForm(forms.Form):
+    text = forms.CharField(
+        label=_("Reason or result"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

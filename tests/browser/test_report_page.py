@@ -48,3 +48,26 @@ def test_quality_makes_and_reads_the_monthly_report(
     page.get_by_role("link", name="All reports").click()
     expect(page.locator("#report-list")).to_contain_text("1 May 2026")
     check_a11y(page)
+
+
+def test_quality_pages_for_causes_actions_and_imports_pass_axe(
+    page_for: PageFor,
+    quality: User,
+    may_data: Any,  # noqa: F811
+    check_a11y: A11y,
+) -> None:
+    page = page_for(quality, "en")
+    page.goto("/reports/")
+    page.get_by_role("link", name="Corrective actions").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Corrective actions")
+    expect(page.locator("#action-list")).to_contain_text("Overdue")
+    check_a11y(page)
+    page.get_by_role("link", name="Y", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Y")
+    check_a11y(page)
+    page.goto("/taxonomy/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Root causes")
+    check_a11y(page)
+    page.goto("/imports/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import historical complaints")
+    check_a11y(page)

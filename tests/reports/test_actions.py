@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from complaints.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints.states import Stage
@@ -194,3 +195,63 @@ def test_api_refuses_an_agent_with_403_before_reading_the_data(api_as, agent):
 
 def test_api_hides_other_peoples_actions_from_agents(api_as, raised, other_agent):
     assert api_as(other_agent).get(f"/api/corrective-actions/{raised.pk}/").status_code == 404
+
+
+# --- Pages -------------------------------------------------------------------------------------
+
+
+def test_quality_raises_an_action_on_the_page_with_complaint_references(client, quality, agent):
+    complaint = advance(make_complaint(owner=agent), to=Stage.RESOLVED)
+    client.force_login(quality)
+    assert client.get(reverse("action-list")).status_code == 200
+    missing = client.post(
+        reverse("action-list"),
+        {
+            "root_cause": root_cause().pk,
+            "title": "Tarieventabel nalopen",
+            "owner": agent.pk,
+            "due_on": "2099-01-31",
+            "complaints": "KL-1999-000001",
+        },
+    )
+    assert missing.status_code == 400 and "KL-1999-000001" in missing.content.decode()
+    made = client.post(
+        reverse("action-list"),
+        {
+            "root_cause": root_cause().pk,
+            "title": "Tarieventabel nalopen",
+            "owner": agent.pk,
+            "due_on": "2099-01-31",
+            "complaints": complaint.reference,
+        },
+    )
+    action = CorrectiveAction.objects.get()
+    assert made.status_code == 302 and made["Location"] == reverse("action-page", args=[action.pk])
+    assert list(action.complaints.all()) == [complaint]
+
+
+def test_the_owner_starts_and_completes_on_the_page(client, raised, agent):
+    client.force_login(agent)
+    page = client.get(reverse("action-page", args=[raised.pk]))
+    assert page.status_code == 200 and 'id="action-edit"' not in page.content.decode()
+    client.post(reverse("action-step", args=[raised.pk, "start"]))
+    client.post(reverse("action-step", args=[raised.pk, "complete"]), {"text": "Gedaan"})
+    raised.refresh_from_db()
+    assert (raised.status, raised.result) == ("done", "Gedaan")
+    refused = client.post(
+        reverse("action-step", args=[raised.pk, "drop"]), {"text": "x"}, follow=True
+    )
+    assert "not possible while the action is" in refused.content.decode()
+
+
+def test_overdue_actions_are_flagged_in_the_list(client, raised, quality):
+    client.force_login(quality)
+    with time_machine.travel(datetime(2026, 7, 5, 9, 0, tzinfo=AMS)):
+        page = client.get(reverse("action-list") + "?overdue=1")
+    assert "Overdue" in page.content.decode() and raised.title in page.content.decode()
+
+
+def test_an_agent_sees_only_the_actions_they_own(client, raised, other_agent):
+    client.force_login(other_agent)
+    assert raised.title not in client.get(reverse("action-list")).content.decode()
+    assert client.get(reverse("action-page", args=[raised.pk])).status_code == 404
