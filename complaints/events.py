@@ -344,4 +344,3 @@ def deadline_breached_event_build(
         at=at,
         payload={"deadline": deadline, "due_at": due_at},
     )
-

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from complaints import events, policies
+from complaints import events, locks, policies
 from complaints.choices import Emotion
 from complaints.errors import DomainError, ErrorCollector, TransitionNotAllowed
 from complaints.models import (
@@ -80,6 +80,7 @@ def check_may_change_follow_up(follow_up: FollowUp, actor: User) -> None:
 
 
 def _lock(follow_up: FollowUp, actor: User | None) -> FollowUp:
+    locks.complaints_key_share([follow_up.complaint_id])  # the complaint first (see locks)
     locked = (
         FollowUp.objects.select_for_update(of=("self",))
         .select_related("complaint__owner__team", "complaint__customer")
@@ -269,7 +270,8 @@ def survey_submit(
             .first()
         )
         if invitation is not None:
-            # The follow-up's lock: the owner may be completing or waiving it right now.
+            # The follow-up's lock (after its complaint's): the owner may be completing or
+            # waiving it right now, and the state is checked on the fresh row.
             invitation.follow_up = _lock(invitation.follow_up, None)
         _check_invitation(invitation, now)
         errors.raise_if_any()

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from complaints import events, policies
+from complaints import events, locks, policies
 from complaints.choices import Channel
 from complaints.errors import ErrorCollector, TransitionNotAllowed
 from complaints.models import (
@@ -165,7 +165,8 @@ def promise_create(
 
 def _lock(promise: CallbackPromise, actor: User) -> CallbackPromise:
     # The dispatcher may be marking this promise broken right now: the row lock makes the two
-    # take turns, and the state is checked again on the fresh row.
+    # take turns, and the state is checked again on the fresh row. The complaint comes first.
+    locks.complaints_key_share([promise.complaint_id])
     locked = (
         CallbackPromise.objects.select_for_update(of=("self",))
         .select_related("complaint__owner__team", "complaint__customer")

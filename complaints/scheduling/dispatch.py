@@ -33,7 +33,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import User
-from complaints import events
+from complaints import events, locks
 from complaints.models import (
     CallbackPromise,
     Complaint,
@@ -162,13 +162,12 @@ def _complaint_facts(complaint: Complaint) -> dict[str, Any]:
     }
 
 
-def _locked(qs: QuerySet[Any], ids: set[int]) -> dict[int, Any]:
+def _locked(qs: QuerySet[Any], ids: set[int], *, no_key: bool = False) -> dict[int, Any]:
     # Ordered by id: two dispatchers that need some of the same rows lock them in one order.
     if not ids:
         return {}
-    return {
-        row.pk: row for row in qs.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
-    }
+    locked = qs.select_for_update(of=("self",), no_key=no_key).filter(pk__in=ids).order_by("pk")
+    return {row.pk: row for row in locked}
 
 
 def _promise_job(batch: _Batch, job: ScheduledJob, promise: CallbackPromise) -> bool:
@@ -292,6 +291,21 @@ def dispatch_batch(*, now: datetime | None = None, size: int | None = None) -> i
         )
         if not jobs:
             return 0
+        # Complaints before promises and follow-ups, the order every writer keeps (see
+        # complaints.locks): those whose deadline is judged are locked for the update, the
+        # others only against a transition or transfer happening meanwhile.
+        complaints = _locked(
+            Complaint.objects.select_related(
+                "customer", "owner__team__manager", "owner__reports_to"
+            ),
+            {j.complaint_id for j in jobs if j.kind in _DEADLINES},
+            no_key=True,
+        )
+        locks.complaints_key_share(
+            j.complaint_id
+            for j in jobs
+            if j.kind not in _DEADLINES and j.complaint_id not in complaints
+        )
         related = ("complaint__customer", "complaint__owner", "owner__team__manager")
         promises = _locked(
             CallbackPromise.objects.select_related(*related, "owner__reports_to"),
@@ -300,12 +314,6 @@ def dispatch_batch(*, now: datetime | None = None, size: int | None = None) -> i
         follow_ups = _locked(
             FollowUp.objects.select_related(*related),
             {j.follow_up_id for j in jobs if j.kind == JobKind.FOLLOW_UP_DUE and j.follow_up_id},
-        )
-        complaints = _locked(
-            Complaint.objects.select_related(
-                "customer", "owner__team__manager", "owner__reports_to"
-            ),
-            {j.complaint_id for j in jobs if j.kind in _DEADLINES},
         )
         batch = _Batch(now=now)
         for job in jobs:
