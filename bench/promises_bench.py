@@ -17,7 +17,7 @@ What it does:
 2. Measures the queries of one dispatcher batch of 10 and of 100 due reminders, in-process.
 3. Writes ``--promises`` callback promises with their reminder jobs, not yet due; starts two
    workers (``--pool solo``, one process each: two cores) and beat ticking every second, and
-   waits until both workers answer.
+   waits until both workers have run a tick.
 4. Makes every reminder due at once and measures until every job is done (dispatched: the
    owner's notification and the email row written) and until every email was handed to the
    mail server (a file backend in a temporary folder).
@@ -169,6 +169,14 @@ def main() -> int:
         model.objects.all().delete()
     print(f"queries per dispatcher batch: {counts[10]} for 10 rows, {counts[100]} for 100 rows")
 
+    def connected(names: set[str]) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT DISTINCT application_name FROM pg_stat_activity"
+                " WHERE datname = current_database()"
+            )
+            return names <= {name for (name,) in cursor.fetchall()}
+
     # 3. The promises, not yet due, and the cluster.
     make(args.promises, due_in=timedelta(hours=1), prefix="bench")
     connection.close()
@@ -186,8 +194,9 @@ def main() -> int:
             cluster.worker("worker-1")
             cluster.worker("worker-2")
             cluster.beat("beat")
+            # Ready when both workers have run a tick's drain (they connect to the database).
             wait_until(
-                lambda: len(app.control.ping(timeout=0.5)) >= 2,
+                lambda: connected({"kw-worker-1", "kw-worker-2"}),
                 timeout=60,
                 what="two workers",
                 cluster=cluster,
