@@ -42,7 +42,9 @@ def _page(
 ) -> HttpResponse:
     response = render(request, template, context, status=status)
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"  # the link is personal: never pass it on
+    # The link is personal: never pass it on to another site. ("no-referrer" would also make
+    # the browser send "Origin: null" with the form, which the CSRF check rightly refuses.)
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
