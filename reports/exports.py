@@ -62,6 +62,9 @@ def figure_rows(figures: dict[str, Any]) -> Iterator[list[Any]]:
         yield ["emotions", "pair", f"{row['intake']}>{row['resolution']}", "count", row["count"]]
     for metric, value in emotions["shift"].items():
         yield ["emotions", "shift", "", metric, _value(value)]
+    for row in emotions.get("shift_by_root_cause", []):
+        for metric in ("compared", "better", "same", "worse", "better_share"):
+            yield ["emotions", "shift.root_cause", _value(row["code"]), metric, _value(row[metric])]
     nps = figures["nps"]
     for metric in ("answers", "promoters", "passives", "detractors", "nps"):
         yield ["nps", "", "", metric, _value(nps[metric])]

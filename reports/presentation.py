@@ -108,6 +108,10 @@ def report_context(report: RootCauseReport) -> dict[str, Any]:
         "step_rows": [{**row, "label": STEP_LABELS[row["step"]]()} for row in f["triad"]["steps"]],
         "emotion_rows": emotion_rows,
         "better_share": _percent(emotions["shift"]["better_share"]),
+        "shift_rows": [
+            {**row, "label": cause_name(row), "share_text": _percent(row["better_share"])}
+            for row in emotions.get("shift_by_root_cause", [])
+        ],
         "nps_rows": [{**row, "label": cause_name(row)} for row in f["nps"]["by_root_cause"]],
         "outcome_rows": _labelled(f["outcomes"]["by_outcome"], Outcome),
         "no_alternative_share": _percent(f["outcomes"]["no_with_alternative_share"]),

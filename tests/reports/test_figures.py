@@ -105,6 +105,10 @@ def test_emotion_at_intake_against_resolution(report):
     assert emotions["shift"] == {
         "compared": 6, "better": 5, "same": 1, "worse": 0, "better_share": 0.8333,
     }  # fmt: skip
+    assert [
+        (r["code"], r["compared"], r["better"], r["same"], r["worse"], r["better_share"])
+        for r in emotions["shift_by_root_cause"]
+    ] == [(A, 3, 2, 1, 0, 0.6667), (B, 2, 2, 0, 0, 1.0), (C, 1, 1, 0, 0, 1.0)]
 
 
 def test_nps_after_follow_up_overall_and_per_cause(report):
