@@ -142,7 +142,9 @@ def test_a_follow_up_is_waived_with_a_reason(client_as, agent, follow_up):
     client.post(reverse("follow-up-page-waive", args=[follow_up.pk]), {"reason": ""})
     follow_up.refresh_from_db()
     assert follow_up.state == "scheduled"
-    client.post(reverse("follow-up-page-waive", args=[follow_up.pk]), {"reason": "Wil geen contact."})
+    client.post(
+        reverse("follow-up-page-waive", args=[follow_up.pk]), {"reason": "Wil geen contact."}
+    )
     follow_up.refresh_from_db()
     assert follow_up.state == "waived"
 
@@ -172,7 +174,8 @@ def test_notifications_are_marked_read_only_by_their_recipient(
     item = Notification.objects.filter(recipient=agent).first()
     assert item is not None
     assert (
-        client_as(other_agent).post(reverse("notification-page-read", args=[item.pk])).status_code == 404
+        client_as(other_agent).post(reverse("notification-page-read", args=[item.pk])).status_code
+        == 404
     )
     item.refresh_from_db()
     assert item.read_at is None
