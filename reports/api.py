@@ -25,6 +25,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
+from complaints.api.common import actor as _actor
+from complaints.api.common import valid as _valid
 from complaints.api.pagination import ComplaintCursorPagination, OldestFirstPagination
 from complaints.api.serializers import ModelSerializer, UserSummarySerializer
 from complaints.errors import InvalidData
@@ -41,18 +43,6 @@ _STATE_ERRORS = {
     **_ERRORS,
     409: OpenApiResponse(description="Not possible in the item's current state."),
 }
-
-
-def _actor(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 # --- Corrective actions ------------------------------------------------------------------------

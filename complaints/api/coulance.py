@@ -30,16 +30,16 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import User
-from complaints import selectors as complaint_selectors
+from complaints.api.common import actor as _actor
+from complaints.api.common import complaint_named as _complaint_from
+from complaints.api.common import valid as _valid
 from complaints.api.pagination import NewestFirstPagination
 from complaints.api.serializers import ModelSerializer, UserSummarySerializer
 from complaints.choices import Balance, Liability, RequestDomain
 from complaints.coulance import letters, selectors
 from complaints.coulance import services as coulance
-from complaints.errors import ErrorCollector, TransitionNotAllowed
+from complaints.errors import TransitionNotAllowed
 from complaints.models import (
-    Complaint,
     CoulanceKind,
     CoulanceLetter,
     CoulanceRequest,
@@ -494,35 +494,3 @@ class CoulanceLetterViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         """Freeze the letter (text, PDF, SHA-256) and email it to the customer."""
         letter = coulance.coulance_letter_send(letter=self.get_object(), actor=_actor(request))
         return Response(LetterSerializer(letter).data, status=status.HTTP_202_ACCEPTED)
-
-
-# --- Helpers ---------------------------------------------------------------------------------------
-
-
-def _actor(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
-def _complaint_from(request: Request, actor: User, *, source: Any = None) -> Complaint:
-    """The complaint named by ``complaint`` (a reference) among those ``actor`` may see."""
-    data = request.data if source is None else source
-    reference = data.get("complaint") if hasattr(data, "get") else None
-    errors = ErrorCollector()
-    if not isinstance(reference, str) or not reference.strip():
-        errors.add("complaint", _("Give the complaint's reference."))
-        errors.raise_if_any()
-    assert isinstance(reference, str)
-    try:
-        return complaint_selectors.complaint_get_for_user(user=actor, reference=reference.strip())
-    except Http404:
-        errors.add("complaint", _("There is no complaint with this reference that you can see."))
-        errors.raise_if_any()
-        raise

@@ -18,8 +18,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import User
 from complaints import followups, notifications, promises, selectors
+from complaints.api.common import actor as _actor
+from complaints.api.common import complaint_named
+from complaints.api.common import valid as _valid
 from complaints.api.pagination import OldestFirstPagination
 from complaints.api.serializers import ModelSerializer, UserSummarySerializer
 from complaints.choices import Channel, Emotion
@@ -258,18 +260,6 @@ class NotificationFilter(django_filters.FilterSet):
 # --- Views -------------------------------------------------------------------------------------
 
 
-def _actor(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 class PromiseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Callback promises: “I'll call you back tomorrow at 15:00”. Filter ``owner=me`` and
     ``due_before`` for today's callbacks, ``state=broken`` for the manager's list."""
@@ -294,15 +284,7 @@ class PromiseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         request=PromiseCreateSerializer, responses={201: PromiseSerializer, **_STATE_ERRORS}
     )
     def create(self, request: Request) -> Response:
-        reference = request.data.get("complaint") if hasattr(request.data, "get") else None
-        complaint = (
-            selectors.complaint_visible(user=_actor(request))
-            .filter(reference=reference or "")
-            .select_related("owner__team")
-            .first()
-        )
-        if complaint is None:
-            raise InvalidData({"complaint": [_("No such complaint.")]})
+        complaint = complaint_named(request, _actor(request))
         promises.check_may_promise(complaint, _actor(request))  # 403/409 whatever the rest says
         data = _valid(PromiseCreateSerializer, request)
         del data["complaint"]

@@ -13,10 +13,11 @@ from rest_framework.filters import SearchFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import User
 from complaints import selectors, services, workflow
 from complaints.api import listing
 from complaints.api import serializers as s
+from complaints.api.common import actor as _actor
+from complaints.api.common import valid as _valid
 from complaints.api.filters import ComplaintFilter
 from complaints.api.pagination import NewestFirstPagination
 from complaints.models import Complaint, Customer, RootCause
@@ -274,16 +275,3 @@ class RootCauseViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.RootCauseSerializer
     pagination_class = None
     queryset = RootCause.objects.select_related("parent").order_by("parent__code", "code")
-
-
-def _actor(request: Request) -> User:
-    """The authenticated user (IsAuthenticated has already turned anonymous callers away)."""
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
