@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import get_language
 
 from complaints.models import RootCause
 from complaints.web.forms import root_cause_name
@@ -14,3 +15,11 @@ register = template.Library()
 def cause_name(cause: RootCause | None) -> str:
     """The root cause's name in the active language, with its group."""
     return root_cause_name(cause)
+
+
+@register.filter
+def local_name(node: RootCause | None) -> str:
+    """A cause's or group's own name in the active language (no group in front)."""
+    if node is None:
+        return ""
+    return node.name_nl if (get_language() or "nl").startswith("nl") else node.name_en

@@ -134,3 +134,16 @@ def test_api_manages_the_taxonomy(api_as, quality, agent):
     in_use = root_cause("billing")
     assert api.delete(f"/api/taxonomy/{in_use.pk}/").status_code == 409
     assert api.delete(f"/api/taxonomy/{pk}/").status_code == 204
+
+
+def test_the_dutch_taxonomy_page_names_causes_in_dutch_only(client, quality):
+    from django.db.models import F
+
+    quality.language = "nl"
+    quality.save(update_fields=["language"])
+    client.force_login(quality)
+    page = client.get(reverse("taxonomy")).content.decode()
+    group = RootCause.objects.filter(parent__isnull=True).exclude(name_nl=F("name_en")).first()
+    assert group is not None
+    assert f"> {group.name_nl}</span>" in page  # the hidden label of its Edit button
+    assert f"> {group.name_en}</span>" not in page
