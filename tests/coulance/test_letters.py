@@ -141,6 +141,19 @@ def test_the_letter_is_escaped_in_html_but_not_in_text(agent, manager, director)
     assert "Bill &lt;b&gt;&amp; co&lt;/b&gt;" in html and "<b>&" not in html
 
 
+@pytest.mark.parametrize(
+    ("language", "labels"), [("nl", ("Datum", "Ons kenmerk")), ("en", ("Date", "Our reference"))]
+)
+def test_the_letter_page_speaks_the_customers_language(agent, manager, director, language, labels):
+    complaint = resolved_complaint(agent, language=language)
+    html = letters.render_html(letter_of(approved(complaint, agent, manager)))
+
+    assert html.startswith("<!DOCTYPE html>")
+    assert f'<html lang="{language}">' in html
+    assert all(f"<td>{label}</td>" in html for label in labels)
+    assert complaint.reference in html
+
+
 # --- Review, freeze, versions ---------------------------------------------------------------------
 
 
