@@ -25,11 +25,11 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from complaints import followups, notifications, promises
 from complaints.choices import Emotion
-from complaints.errors import ActionForbidden, DomainError, InvalidData
+from complaints.errors import ActionForbidden, DomainError
 from complaints.models import CallbackPromise, FollowUp, Notification
 from complaints.models.followups import FollowUpState
 from complaints.models.promises import PromiseState
-from complaints.web.common import actor
+from complaints.web.common import actor, say_refusal
 from complaints.web.forms import _BLANK, _DATETIME_LOCAL, WebForm, _textarea
 
 # --- Forms -------------------------------------------------------------------------------------
@@ -150,15 +150,6 @@ def _promise(request: HttpRequest, pk: int) -> CallbackPromise:
     return promise
 
 
-def _refused(request: HttpRequest, error: DomainError) -> None:
-    if isinstance(error, InvalidData):
-        for field_messages in error.errors.values():
-            for message in field_messages:
-                messages.error(request, str(message))
-    else:
-        messages.error(request, str(error.message))
-
-
 @login_required
 @require_POST
 def callback_keep(request: HttpRequest, pk: int) -> HttpResponse:
@@ -170,7 +161,7 @@ def callback_keep(request: HttpRequest, pk: int) -> HttpResponse:
             promise=promise, actor=actor(request), note=form.cleaned_data.get("note", "")
         )
     except DomainError as error:
-        _refused(request, error)
+        say_refusal(request, error)
     else:
         messages.success(
             request,
@@ -194,7 +185,7 @@ def callback_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             promise=promise, actor=actor(request), **form.cleaned_data
         )
     except DomainError as error:
-        _refused(request, error)
+        say_refusal(request, error)
     else:
         messages.success(
             request,
@@ -213,7 +204,7 @@ def callback_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         promises.promise_cancel(promise=promise, actor=actor(request), reason=reason)
     except DomainError as error:
-        _refused(request, error)
+        say_refusal(request, error)
     else:
         messages.success(request, _("The callback is cancelled."))
     return redirect("callbacks")
@@ -259,7 +250,7 @@ def follow_up_complete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         followups.follow_up_complete(follow_up=follow_up, actor=actor(request), **form.cleaned_data)
     except DomainError as error:
-        _refused(request, error)
+        say_refusal(request, error)
     else:
         messages.success(
             request,
@@ -278,7 +269,7 @@ def follow_up_waive(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         followups.follow_up_waive(follow_up=follow_up, actor=actor(request), reason=reason)
     except DomainError as error:
-        _refused(request, error)
+        say_refusal(request, error)
     else:
         messages.success(
             request,

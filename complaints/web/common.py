@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
 
 from accounts.models import User
-from complaints.errors import InvalidData
+from complaints.errors import DomainError, InvalidData
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -34,7 +35,18 @@ def add_domain_errors(
     customer's fields); a message for a field the form does not show goes on top of the form.
     """
     rename = rename or {}
-    for field, messages in error.errors.items():
+    for field, field_messages in error.errors.items():
         name = rename.get(field, field)
-        for message in messages:
+        for message in field_messages:
             form.add_error(name if name in form.fields else None, str(message))
+
+
+def say_refusal(request: HttpRequest, error: DomainError) -> None:
+    """A refusal with no form to show it on, as messages in words: each field message, or the
+    one message of a refused step."""
+    if isinstance(error, InvalidData):
+        for field_messages in error.errors.values():
+            for message in field_messages:
+                messages.error(request, str(message))
+    else:
+        messages.error(request, str(error.message))

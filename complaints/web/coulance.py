@@ -25,7 +25,7 @@ from complaints.coulance import selectors as coulance_selectors
 from complaints.coulance import services as coulance
 from complaints.errors import ActionForbidden, DomainError, InvalidData
 from complaints.models import Complaint, CoulanceLetter, LetterStatus
-from complaints.web.common import actor, add_domain_errors
+from complaints.web.common import actor, add_domain_errors, say_refusal
 from complaints.web.coulance_forms import CoulanceRequestForm, DecisionForm, LetterForm
 
 
@@ -121,12 +121,8 @@ def coulance_decide(request: HttpRequest, pk: int, decision: str) -> HttpRespons
             messages.success(
                 request, _("Rejected: %(reference)s.") % {"reference": item.complaint.reference}
             )
-    except InvalidData as error:
-        for field_messages in error.errors.values():
-            for message in field_messages:
-                messages.error(request, str(message))
-    except DomainError as error:  # not yours, above the limit, yours, or decided already
-        messages.error(request, str(error.message))
+    except DomainError as error:  # no comment; not yours, above the limit, yours, or decided
+        say_refusal(request, error)
     return redirect("coulance-queue")
 
 
@@ -221,12 +217,8 @@ def letter_send(request: HttpRequest, pk: int) -> HttpResponse:
         coulance.coulance_letter_send(letter=letter, actor=user)
     except ActionForbidden as error:
         raise PermissionDenied(str(error.message)) from error
-    except InvalidData as error:
-        for field_messages in error.errors.values():
-            for message in field_messages:
-                messages.error(request, str(message))
     except DomainError as error:
-        messages.error(request, str(error.message))
+        say_refusal(request, error)
     else:
         messages.success(
             request,
