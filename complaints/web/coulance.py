@@ -39,7 +39,11 @@ def panel_context(
 ) -> dict[str, Any]:
     """The complaint page's coulance panel: requests, letters, the total and the request form."""
     user = actor(request)
-    may_request = policies.can_work(user, complaint) and complaint.stage != "closed"
+    try:
+        coulance.check_may_request(complaint, user)  # the same rule the request itself meets
+        may_request = True
+    except DomainError:
+        may_request = False
     return {
         "coulance_requests": list(coulance_selectors.coulance_for_complaint(complaint=complaint)),
         "coulance_total": coulance_selectors.coulance_total_granted(complaint=complaint),

@@ -243,3 +243,10 @@ def test_the_panel_and_queue_speak_dutch(client_as, agent, manager, complaint):
     assert "Coulance" in page or "coulance" in page
     queue = client_as(manager, "nl").get(reverse("coulance-queue")).content.decode()
     assert "Goedkeuren" in queue
+
+
+def test_a_closed_complaint_offers_no_request_form(client_as, agent):
+    closed = advance(make_complaint(owner=agent), to=Stage.CLOSED)
+    page = client_as(agent).get(_page(closed)).content.decode()
+    assert 'id="coulance"' in page
+    assert 'id="form-coulance"' not in page
