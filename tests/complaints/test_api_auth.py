@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -160,6 +161,43 @@ def test_an_unknown_token_is_refused(db):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef0123456789abcdef01234567")
     assert client.get("/api/me/").status_code in (401, 403)
+
+
+def test_a_token_brings_its_user_as_the_orm_would_with_the_team_at_hand(agent, outsider):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.authentication import token_user
+
+    agent.last_login = timezone.now()
+    agent.save()
+    token = Token.objects.create(user=agent)
+    found = token_user(token.key)
+    assert found is not None
+    user, got = found
+    expected = User.objects.get(pk=agent.pk)
+    for field in User._meta.concrete_fields:
+        assert getattr(user, field.attname) == getattr(expected, field.attname), field.name
+    assert timezone.is_aware(user.date_joined) and timezone.is_aware(got.created)
+    assert (got.key, got.created) == (token.key, Token.objects.get(key=token.key).created)
+    with CaptureQueriesContext(connection) as queries:
+        assert user.team is not None and user.team.name == "Klantenservice Noord"
+        assert got.user is user
+    assert len(queries.captured_queries) == 0
+    assert token_user("0" * 40) is None
+
+
+def test_a_token_of_an_inactive_user_is_refused(agent):
+    token = Token.objects.create(user=agent)
+    User.objects.filter(pk=agent.pk).update(is_active=False)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get("/api/me/")
+    assert response.status_code in (401, 403)
+    assert response.json()["detail"] in {
+        "User inactive or deleted.",
+        "Gebruiker is niet actief of verwijderd.",
+    }
 
 
 def test_session_login_opens_the_api(api, agent):
