@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -15,21 +17,50 @@ from complaints.errors import ActionForbidden
 from complaints.models import Complaint
 
 
+@dataclass(frozen=True)
+class Sight:
+    """Whose complaints a user sees: everyone's, no one's, or those of the people listed by
+    ``user_id`` (themselves), ``team_id`` (their team) and ``manager_id`` (teams they manage)."""
+
+    everyone: bool = False
+    user_id: int | None = None
+    team_id: int | None = None
+    manager_id: int | None = None
+
+    @property
+    def no_one(self) -> bool:
+        return not self.everyone and self.user_id is None
+
+
+def sight(user: User) -> Sight:
+    if not user.is_active or not user.has_perm("complaints.view_complaint"):
+        return Sight()
+    if user.has_perm("complaints.view_all_complaints"):
+        return Sight(everyone=True)
+    return Sight(
+        user_id=user.pk,
+        team_id=user.team_id,
+        manager_id=user.pk if user.has_perm("complaints.supervise_complaint") else None,
+    )
+
+
 def visible_complaints_q(user: User) -> Q | None:
     """A filter for the complaints ``user`` may see; None means all of them.
 
     Written as ``owner_id IN (SELECT id FROM users WHERE …)``: the database settles who counts
-    once, and the complaint scan needs no join to decide visibility.
+    once, and the complaint scan needs no join to decide visibility. ``complaints.api.listing``
+    writes the same condition out in SQL from the same ``sight``.
     """
-    if not user.is_active or not user.has_perm("complaints.view_complaint"):
-        return Q(pk__in=[])
-    if user.has_perm("complaints.view_all_complaints"):
+    seen = sight(user)
+    if seen.everyone:
         return None
-    people = Q(pk=user.pk)
-    if user.team_id:
-        people |= Q(team_id=user.team_id)
-    if user.has_perm("complaints.supervise_complaint"):
-        people |= Q(team__manager=user)
+    if seen.no_one:
+        return Q(pk__in=[])
+    people = Q(pk=seen.user_id)
+    if seen.team_id:
+        people |= Q(team_id=seen.team_id)
+    if seen.manager_id:
+        people |= Q(team__manager=seen.manager_id)
     return Q(owner_id__in=User.objects.filter(people).values("pk"))
 
 

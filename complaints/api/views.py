@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -13,12 +13,12 @@ from rest_framework.filters import SearchFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from complaints import selectors, services, workflow
+from complaints import policies, selectors, services, workflow
 from complaints.api import listing
 from complaints.api import serializers as s
 from complaints.api.common import actor as _actor
 from complaints.api.common import valid as _valid
-from complaints.api.filters import ComplaintFilter
+from complaints.api.filters import ComplaintFilter, list_filters
 from complaints.api.pagination import NewestFirstPagination
 from complaints.models import Complaint, Customer, RootCause
 from complaints.states import Transition
@@ -124,16 +124,11 @@ class ComplaintViewSet(viewsets.GenericViewSet):
             status=status_code,
         )
 
-    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if not any(name in self.request.query_params for name in ComplaintFilter.base_filters):
-            return queryset  # nothing to validate or apply: skip building the filter form
-        return super().filter_queryset(queryset)
-
     def list(self, request: Request) -> Response:
-        # The page is picked on the complaint table alone, then its rows are read as values.
-        queryset = self.filter_queryset(self.get_queryset()).values("pk", "received_at")
-        page = self.paginate_queryset(queryset) or []
-        return self.get_paginated_response(listing.complaint_rows([row["pk"] for row in page]))
+        # One hand-written query; DRF's cursor pagination drives it (see listing.ListQuery).
+        query = listing.ListQuery(policies.sight(_actor(request)), list_filters(request))
+        rows = self.paginate_queryset(cast(Any, query)) or []
+        return self.get_paginated_response(listing.complaint_items(rows))
 
     def retrieve(self, request: Request, reference: str) -> Response:
         return Response(self.get_serializer(self.get_object()).data)

@@ -1010,7 +1010,7 @@ def test_a_page_size_above_the_maximum_is_capped(api_as, quality, world):
 
 # Per request with a token, counted with the worker's permission cache empty: the token with its
 # user and team, the user's own permissions, the permissions of the user's groups, then the page
-# (chosen on the complaint table) and its rows with customer, owner, team and root cause.
+# (picked on the complaint table) and its rows with customer, owner, team and root cause.
 LIST_QUERIES = 5
 DETAIL_QUERIES = 4  # token, two permission queries, the complaint with all it shows
 TIMELINE_QUERIES = 5  # token, two permission queries, the complaint, its events
