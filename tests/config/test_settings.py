@@ -79,7 +79,7 @@ def test_postgres_url_is_parsed(tmp_path):
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["NAME"], config["USER"], config["PASSWORD"]) == ("klachten", "kw", "p@ss")
     assert (config["HOST"], config["PORT"]) == ("db.internal", "6543")
-    assert config["OPTIONS"] == {"sslmode": "require"}
+    assert config["OPTIONS"]["sslmode"] == "require"
 
 
 def test_unknown_database_scheme_is_refused(tmp_path):
@@ -102,6 +102,15 @@ def test_postgres_url_options_get_their_types(tmp_path):
         "prepare_threshold": 5,
         "sslmode": "require",
     }
+
+
+def test_postgres_prepares_repeated_statements_unless_the_url_says_otherwise(tmp_path):
+    plain = database_from_url("postgres://kw@db/k", base_dir=tmp_path)
+    assert plain["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5}
+    pooled = database_from_url(
+        "postgres://kw@db/k?prepare_threshold=off&server_side_binding=false", base_dir=tmp_path
+    )
+    assert pooled["OPTIONS"] == {"server_side_binding": False, "prepare_threshold": None}
 
 
 @pytest.mark.parametrize(
