@@ -34,12 +34,40 @@ from complaints.models import (
 )
 from complaints.states import Stage, allowed_transitions
 
+_WITH_CHILDREN = (
+    serializers.BaseSerializer,
+    serializers.ListField,
+    serializers.DictField,
+    serializers.ManyRelatedField,
+)
+
+
+def _fresh(field: serializers.Field) -> serializers.Field:
+    """A copy of an unbound field to bind to one serializer.
+
+    DRF deep-copies, which builds every field anew through its ``__init__``. A leaf field is
+    copied shallowly here: binding sets its name, parent, label and source on the copy, and
+    what it shares with the original (choices, validators, messages) is never changed after
+    ``__init__``. Fields with children (nested serializers, list, dict and many-related fields) bind those
+    children to themselves, so they are still deep-copied.
+    """
+    if isinstance(field, _WITH_CHILDREN):
+        return copy.deepcopy(field)
+    return copy.copy(field)
+
+
+class Serializer(serializers.Serializer):
+    """A Serializer that copies its declared fields cheaply (see ``_fresh``)."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {name: _fresh(field) for name, field in self._declared_fields.items()}
+
 
 class ModelSerializer(serializers.ModelSerializer):
     """A ModelSerializer that reads its model's fields once per class, not once per instance.
 
     DRF introspects the model every time a ModelSerializer is made (a third of a create's time
-    went there); the built fields are kept here and deep-copied, as DRF does with declared ones.
+    went there); the built fields are kept here and copied for each instance (see ``_fresh``).
     """
 
     _built_fields: dict[type, dict[str, serializers.Field]] = {}
@@ -48,7 +76,7 @@ class ModelSerializer(serializers.ModelSerializer):
         built = self._built_fields.get(type(self))
         if built is None:
             built = self._built_fields[type(self)] = super().get_fields()
-        return copy.deepcopy(built)
+        return {name: _fresh(field) for name, field in built.items()}
 
 
 class UserSummarySerializer(ModelSerializer):
@@ -213,7 +241,7 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
         return [*actions, "transfer"] if obj.is_open else actions
 
 
-class ComplaintCreateSerializer(serializers.Serializer):
+class ComplaintCreateSerializer(Serializer):
     customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
     channel = serializers.ChoiceField(choices=Channel.choices)
     subject = serializers.CharField(max_length=200)
@@ -232,7 +260,7 @@ class ComplaintCreateSerializer(serializers.Serializer):
     )
 
 
-class ComplaintUpdateSerializer(serializers.Serializer):
+class ComplaintUpdateSerializer(Serializer):
     """The details that may be corrected while a complaint is open. ``stage`` is not here."""
 
     subject = serializers.CharField(max_length=200, required=False)
@@ -241,24 +269,24 @@ class ComplaintUpdateSerializer(serializers.Serializer):
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
 
 
-class UnderstandInputSerializer(serializers.Serializer):
+class UnderstandInputSerializer(Serializer):
     emotion = serializers.ChoiceField(choices=Emotion.choices)
     intensity = serializers.IntegerField(min_value=1, max_value=5)
     acknowledgement = serializers.CharField()
 
 
-class ApologiseInputSerializer(serializers.Serializer):
+class ApologiseInputSerializer(Serializer):
     apology = serializers.CharField()
     apologised_at = serializers.DateTimeField(required=False)
 
 
-class SolveInputSerializer(serializers.Serializer):
+class SolveInputSerializer(Serializer):
     facts_summary = serializers.CharField()
     next_steps = serializers.CharField()
     promised_at = serializers.DateTimeField()
 
 
-class ResolveInputSerializer(serializers.Serializer):
+class ResolveInputSerializer(Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     resolution_summary = serializers.CharField()
     root_cause = serializers.PrimaryKeyRelatedField(queryset=RootCause.objects.all())
@@ -274,15 +302,15 @@ class ResolveInputSerializer(serializers.Serializer):
     alternatives_offered = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CloseInputSerializer(serializers.Serializer):
+class CloseInputSerializer(Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReopenInputSerializer(serializers.Serializer):
+class ReopenInputSerializer(Serializer):
     reason = serializers.CharField()
 
 
-class TransferInputSerializer(serializers.Serializer):
+class TransferInputSerializer(Serializer):
     to_user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
     reason = serializers.CharField()
 
