@@ -13,7 +13,7 @@ import time_machine
 from accounts.models import User
 from complaints import workflow
 from complaints.models import Complaint
-from complaints.scheduling import dispatch, outbox, tasks
+from complaints.scheduling import dispatch, outbox
 from complaints.states import Stage
 from tests.factories import CustomerFactory, advance, make_complaint, step_data
 
@@ -29,7 +29,7 @@ def clock() -> Iterator[time_machine.Traveller]:
 @pytest.fixture(autouse=True)
 def mail_sends_inline(monkeypatch: pytest.MonkeyPatch) -> None:
     """The after-commit kick sends the outbox here and now instead of through the broker."""
-    monkeypatch.setattr(tasks.send_outbox, "delay", lambda *a, **k: outbox.send_pending())
+    monkeypatch.setattr(outbox, "kick_sender", lambda: outbox.send_pending())
 
 
 def solving(owner: User, *, promised_at: datetime | None = None, **customer: Any) -> Complaint:
