@@ -148,8 +148,11 @@ def deadlines_for(*, priority: str, received_at: datetime) -> tuple[datetime, da
 
 
 def reference_next(*, year: int) -> str:
-    """The next human reference for ``year``: KL-2026-000123. Call inside a transaction."""
-    # The UPDATE takes the counter row's lock until commit, so two creates never get one number.
+    """The next human reference for ``year``: KL-2026-000123.
+
+    The UPDATE takes the counter row's lock until its transaction ends (at once in autocommit,
+    or with the caller's transaction), so two creates never get one number.
+    """
     table, last, key = map(
         connection.ops.quote_name, (ReferenceCounter._meta.db_table, "last", "year")
     )
@@ -212,25 +215,30 @@ def complaint_create(
     errors.raise_if_any()
 
     acknowledge_due_at, resolve_due_at = deadlines_for(priority=priority, received_at=received_at)
+    complaint = Complaint(
+        customer=customer,
+        channel=channel,
+        received_at=received_at,
+        subject=subject.strip(),
+        facts=facts.strip(),
+        category=(category or "").strip(),
+        priority=priority,
+        owner=owner,
+        emotion_at_intake=emotion_at_intake,
+        emotion_intensity=emotion_intensity,
+        acknowledge_due_at=acknowledge_due_at,
+        resolve_due_at=resolve_due_at,
+    )
+    # Customer and owner are rows already loaded; the foreign keys guard them in the database.
+    _clean(complaint, errors, exclude=["reference", "customer", "owner"])
+    errors.raise_if_any()
+    # The number is drawn before the write's transaction, in one of its own when no outer one
+    # is open: the counter's row lock is then held for one UPDATE, not until the complaint, its
+    # event, email and jobs are committed, and concurrent creates stop queueing behind each
+    # other. A write that fails after this leaves its number unused: references are unique and
+    # rising, not gap-free. A refused complaint (above) uses up none.
+    complaint.reference = reference_next(year=timezone.localtime(received_at).year)
     with transaction.atomic():
-        complaint = Complaint(
-            reference=reference_next(year=timezone.localtime(received_at).year),
-            customer=customer,
-            channel=channel,
-            received_at=received_at,
-            subject=subject.strip(),
-            facts=facts.strip(),
-            category=(category or "").strip(),
-            priority=priority,
-            owner=owner,
-            emotion_at_intake=emotion_at_intake,
-            emotion_intensity=emotion_intensity,
-            acknowledge_due_at=acknowledge_due_at,
-            resolve_due_at=resolve_due_at,
-        )
-        # Customer and owner are rows already loaded; the foreign keys guard them in the database.
-        _clean(complaint, errors, exclude=["reference", "customer", "owner"])
-        errors.raise_if_any()
         complaint.save()
         events.complaint_received_event(complaint=complaint, actor=actor, at=now)
         # The acknowledgement email (sent after commit, once) and the deadline watch.

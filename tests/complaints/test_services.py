@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.db import IntegrityError
 from django.utils import timezone
 
 from accounts.models import User
@@ -209,6 +210,19 @@ def test_a_refused_complaint_does_not_use_up_a_reference(agent, clock):
         create(agent, channel="carrier_pigeon")
 
     assert create(agent).reference == "KL-2026-000001"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_that_fails_after_the_number_is_drawn_leaves_it_unused(agent, clock):
+    """The number is committed on its own, before the complaint's write (so creates do not
+    queue behind each other's commit): a write that fails at the database leaves a gap."""
+    create(agent)
+    gone = CustomerFactory()
+    Customer.objects.filter(pk=gone.pk).delete()  # deleted while the complaint was typed in
+    with pytest.raises(IntegrityError):
+        create(agent, customer=gone)
+    assert Complaint.objects.count() == 1
+    assert create(agent).reference == "KL-2026-000003"
 
 
 def test_a_complaint_received_a_few_minutes_ahead_is_tolerated_as_clock_skew(agent, clock):
