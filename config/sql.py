@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Field
+from django.db.models import Field, Model
 
 Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
 
@@ -71,3 +71,60 @@ def _converters_for(
                 found.append((index, expression, functions))
         _converters[key] = found
     return _converters[key]
+
+
+_inserts: dict[tuple[Any, ...], tuple[str, list[Field[Any, Any]]]] = {}
+
+
+def insert_ignoring_conflicts(objs: Sequence[Model], *, using: str = "default") -> None:
+    """``bulk_create(objs, ignore_conflicts=True)`` without building the ORM query.
+
+    For rows written with every complaint (due jobs, outbox emails). As with ``bulk_create``
+    and conflicts ignored, ``save()`` is not called, no signals are sent, the objects get no
+    primary key back, and a row whose unique key exists already is left as it is.
+    """
+    if not objs:
+        return
+    model = type(objs[0])
+    connection = connections[using]
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    batch = rows_per_statement(fields, objs, connection)
+    for start in range(0, len(objs), batch):
+        _insert(model, fields, objs[start : start + batch], connection)
+
+
+# PostgreSQL takes at most this many parameters in a statement bound by the server.
+MAX_PARAMETERS = 65535
+
+
+def rows_per_statement(
+    fields: Sequence[Field[Any, Any]], objs: Sequence[Model], connection: BaseDatabaseWrapper
+) -> int:
+    """How many rows of ``fields`` one INSERT may carry on ``connection``."""
+    allowed = connection.ops.bulk_batch_size(list(fields), objs)
+    return max(1, min(allowed, MAX_PARAMETERS // max(1, len(fields))))
+
+
+def _insert(
+    model: type[Model],
+    fields: list[Field[Any, Any]],
+    objs: Sequence[Model],
+    connection: BaseDatabaseWrapper,
+) -> None:
+    key = (model, len(objs), connection.vendor)
+    if key not in _inserts:
+        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+        _inserts[key] = (
+            f"INSERT INTO {table(model)} ({columns}) VALUES {', '.join([row] * len(objs))}"
+            " ON CONFLICT DO NOTHING",
+            fields,
+        )
+    text, fields = _inserts[key]
+    params = [
+        field.get_db_prep_save(field.pre_save(obj, add=True), connection)
+        for obj in objs
+        for field in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(text, params)

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 
 from complaints.models import CallbackPromise, Complaint, FollowUp, JobKind, ScheduledJob
+from config import sql
 
 
 def _job(
@@ -43,7 +44,7 @@ def promise_jobs_schedule(promise: CallbackPromise, *, now: datetime) -> None:
     """The owner's reminder before the moment, and the broken check after the grace period."""
     lead = timedelta(minutes=settings.PROMISE_REMINDER_MINUTES)
     grace = timedelta(minutes=settings.PROMISE_GRACE_MINUTES)
-    ScheduledJob.objects.bulk_create(
+    sql.insert_ignoring_conflicts(
         [
             _job(
                 JobKind.PROMISE_REMINDER,
@@ -61,13 +62,12 @@ def promise_jobs_schedule(promise: CallbackPromise, *, now: datetime) -> None:
                 target_at=promise.due_at,
                 now=now,
             ),
-        ],
-        ignore_conflicts=True,
+        ]
     )
 
 
 def follow_up_job_schedule(follow_up: FollowUp, *, now: datetime) -> None:
-    ScheduledJob.objects.bulk_create(
+    sql.insert_ignoring_conflicts(
         [
             _job(
                 JobKind.FOLLOW_UP_DUE,
@@ -77,8 +77,7 @@ def follow_up_job_schedule(follow_up: FollowUp, *, now: datetime) -> None:
                 target_at=follow_up.due_at,
                 now=now,
             )
-        ],
-        ignore_conflicts=True,
+        ]
     )
 
 
@@ -103,4 +102,4 @@ def deadline_jobs_schedule(complaint: Complaint, *, now: datetime) -> None:
         jobs.append(
             _job(breach, complaint_id=complaint.pk, due_at=deadline, target_at=deadline, now=now)
         )
-    ScheduledJob.objects.bulk_create(jobs, ignore_conflicts=True)
+    sql.insert_ignoring_conflicts(jobs)

@@ -20,6 +20,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from complaints.models import EmailState, OutgoingEmail
+from config import sql
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def email_queue(emails: list[OutgoingEmail]) -> None:
     """
     if not emails:
         return
-    OutgoingEmail.objects.bulk_create(emails, ignore_conflicts=True)
+    sql.insert_ignoring_conflicts(emails)
     transaction.on_commit(kick_sender)
 
 

@@ -1,0 +1,85 @@
+"""The written-out SQL helpers give what the ORM would, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from complaints.models import Complaint, JobKind, OutgoingEmail, ScheduledJob
+from config import sql
+from tests.factories import make_complaint
+
+COMPARED = ("kind", "complaint_id", "due_at", "target_at", "state", "created_at", "done_at")
+
+
+def _jobs(complaint: Complaint, prefix: str) -> list[ScheduledJob]:
+    now = timezone.now()
+    return [
+        ScheduledJob(
+            key=f"{prefix}:{kind}",
+            kind=kind,
+            complaint=complaint,
+            due_at=now + timedelta(hours=hours),
+            target_at=now + timedelta(hours=hours + 1),
+            created_at=now,
+        )
+        for hours, kind in enumerate([JobKind.ACKNOWLEDGE_WARNING, JobKind.RESOLVE_BREACH])
+    ]
+
+
+def _values(prefix: str) -> list[tuple[Any, ...]]:
+    return list(
+        ScheduledJob.objects.filter(key__startswith=prefix).order_by("key").values_list(*COMPARED)
+    )
+
+
+def test_inserted_rows_read_back_as_bulk_created_ones(agent):
+    complaint = make_complaint(owner=agent)
+    sql.insert_ignoring_conflicts(_jobs(complaint, "written"))
+    ScheduledJob.objects.bulk_create(_jobs(complaint, "orm"))
+
+    written, orm = _values("written"), _values("orm")
+    assert len(written) == 2
+    # Equal but for the moments, which were taken a little later for the second set.
+    assert [row[:2] + row[4:5] for row in written] == [row[:2] + row[4:5] for row in orm]
+    assert all(timezone.is_aware(moment) for row in written for moment in row[2:4])
+
+
+def test_a_row_whose_key_exists_is_left_as_it_is(agent):
+    complaint = make_complaint(owner=agent)
+    first = _jobs(complaint, "same")
+    sql.insert_ignoring_conflicts(first)
+    again = _jobs(complaint, "same")
+    for job in again:
+        job.due_at += timedelta(days=7)
+    sql.insert_ignoring_conflicts(again)
+
+    assert [row[2] for row in _values("same")] == sorted(job.due_at for job in first)
+
+
+def test_more_rows_than_one_statement_takes_go_in_batches(agent):
+    complaint = make_complaint(owner=agent)
+    now = timezone.now()
+    fields = [f for f in OutgoingEmail._meta.concrete_fields if not f.primary_key]
+
+    def email(number: int) -> OutgoingEmail:
+        return OutgoingEmail(
+            key=f"batch:{number}",
+            complaint=complaint,
+            template="acknowledgement",
+            to=f"klant{number}@example.nl",
+            language="nl",
+            subject="Ontvangen",
+            body_text="Wij hebben uw klacht ontvangen.\n",
+            created_at=now,
+            next_attempt_at=now,
+        )
+
+    # SQLite takes 999 parameters in a statement, PostgreSQL (bound by the server) 65,535.
+    per_statement = sql.rows_per_statement(fields, [email(0)] * 10_000, connection)
+    count = per_statement + 7
+    sql.insert_ignoring_conflicts([email(number) for number in range(count)])
+    assert OutgoingEmail.objects.filter(key__startswith="batch:").count() == count
