@@ -15,6 +15,7 @@ from complaints.models import (
     EventType,
     FollowUp,
 )
+from config import sql
 
 
 def _event(
@@ -27,7 +28,7 @@ def _event(
     to_stage: str = "",
     payload: dict[str, Any] | None = None,
 ) -> ComplaintEvent:
-    return ComplaintEvent.objects.create(
+    event = ComplaintEvent(
         complaint=complaint,
         type=type,
         actor=actor,
@@ -36,6 +37,8 @@ def _event(
         payload=payload or {},
         created_at=at,
     )
+    sql.insert([event])  # written on every step: one statement kept ready, no ORM query built
+    return event
 
 
 def complaint_received_event(

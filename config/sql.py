@@ -76,12 +76,15 @@ def _converters_for(
 _inserts: dict[tuple[Any, ...], tuple[str, list[Field[Any, Any]]]] = {}
 
 
-def insert_ignoring_conflicts(objs: Sequence[Model], *, using: str = "default") -> None:
-    """``bulk_create(objs, ignore_conflicts=True)`` without building the ORM query.
+def insert(
+    objs: Sequence[Model], *, ignore_conflicts: bool = False, using: str = "default"
+) -> None:
+    """``bulk_create(objs)`` without building the ORM query.
 
-    For rows written with every complaint (due jobs, outbox emails). As with ``bulk_create``
-    and conflicts ignored, ``save()`` is not called, no signals are sent, the objects get no
-    primary key back, and a row whose unique key exists already is left as it is.
+    For the rows written with every complaint and step (audit events, due jobs, outbox
+    emails). As with ``bulk_create``, ``save()`` is not called, no signals are sent, and the
+    objects get no primary key back. With ``ignore_conflicts`` a row whose unique key exists
+    already is left as it is.
     """
     if not objs:
         return
@@ -90,7 +93,7 @@ def insert_ignoring_conflicts(objs: Sequence[Model], *, using: str = "default") 
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     batch = rows_per_statement(fields, objs, connection)
     for start in range(0, len(objs), batch):
-        _insert(model, fields, objs[start : start + batch], connection)
+        _insert(model, fields, objs[start : start + batch], connection, ignore_conflicts)
 
 
 # PostgreSQL takes at most this many parameters in a statement bound by the server.
@@ -110,14 +113,15 @@ def _insert(
     fields: list[Field[Any, Any]],
     objs: Sequence[Model],
     connection: BaseDatabaseWrapper,
+    ignore_conflicts: bool,
 ) -> None:
-    key = (model, len(objs), connection.vendor)
+    key = (model, len(objs), connection.vendor, ignore_conflicts)
     if key not in _inserts:
         row = "(" + ", ".join(["%s"] * len(fields)) + ")"
         columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
         _inserts[key] = (
             f"INSERT INTO {table(model)} ({columns}) VALUES {', '.join([row] * len(objs))}"
-            " ON CONFLICT DO NOTHING",
+            + (" ON CONFLICT DO NOTHING" if ignore_conflicts else ""),
             fields,
         )
     text, fields = _inserts[key]

@@ -44,7 +44,7 @@ def promise_jobs_schedule(promise: CallbackPromise, *, now: datetime) -> None:
     """The owner's reminder before the moment, and the broken check after the grace period."""
     lead = timedelta(minutes=settings.PROMISE_REMINDER_MINUTES)
     grace = timedelta(minutes=settings.PROMISE_GRACE_MINUTES)
-    sql.insert_ignoring_conflicts(
+    sql.insert(
         [
             _job(
                 JobKind.PROMISE_REMINDER,
@@ -62,12 +62,13 @@ def promise_jobs_schedule(promise: CallbackPromise, *, now: datetime) -> None:
                 target_at=promise.due_at,
                 now=now,
             ),
-        ]
+        ],
+        ignore_conflicts=True,
     )
 
 
 def follow_up_job_schedule(follow_up: FollowUp, *, now: datetime) -> None:
-    sql.insert_ignoring_conflicts(
+    sql.insert(
         [
             _job(
                 JobKind.FOLLOW_UP_DUE,
@@ -77,7 +78,8 @@ def follow_up_job_schedule(follow_up: FollowUp, *, now: datetime) -> None:
                 target_at=follow_up.due_at,
                 now=now,
             )
-        ]
+        ],
+        ignore_conflicts=True,
     )
 
 
@@ -102,4 +104,4 @@ def deadline_jobs_schedule(complaint: Complaint, *, now: datetime) -> None:
         jobs.append(
             _job(breach, complaint_id=complaint.pk, due_at=deadline, target_at=deadline, now=now)
         )
-    sql.insert_ignoring_conflicts(jobs)
+    sql.insert(jobs, ignore_conflicts=True)

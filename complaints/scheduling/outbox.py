@@ -72,7 +72,7 @@ def email_queue(emails: list[OutgoingEmail]) -> None:
     """
     if not emails:
         return
-    sql.insert_ignoring_conflicts(emails)
+    sql.insert(emails, ignore_conflicts=True)
     transaction.on_commit(kick_sender)
 
 

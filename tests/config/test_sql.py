@@ -38,7 +38,7 @@ def _values(prefix: str) -> list[tuple[Any, ...]]:
 
 def test_inserted_rows_read_back_as_bulk_created_ones(agent):
     complaint = make_complaint(owner=agent)
-    sql.insert_ignoring_conflicts(_jobs(complaint, "written"))
+    sql.insert(_jobs(complaint, "written"))
     ScheduledJob.objects.bulk_create(_jobs(complaint, "orm"))
 
     written, orm = _values("written"), _values("orm")
@@ -51,11 +51,11 @@ def test_inserted_rows_read_back_as_bulk_created_ones(agent):
 def test_a_row_whose_key_exists_is_left_as_it_is(agent):
     complaint = make_complaint(owner=agent)
     first = _jobs(complaint, "same")
-    sql.insert_ignoring_conflicts(first)
+    sql.insert(first, ignore_conflicts=True)
     again = _jobs(complaint, "same")
     for job in again:
         job.due_at += timedelta(days=7)
-    sql.insert_ignoring_conflicts(again)
+    sql.insert(again, ignore_conflicts=True)
 
     assert [row[2] for row in _values("same")] == sorted(job.due_at for job in first)
 
@@ -81,5 +81,5 @@ def test_more_rows_than_one_statement_takes_go_in_batches(agent):
     # SQLite takes 999 parameters in a statement, PostgreSQL (bound by the server) 65,535.
     per_statement = sql.rows_per_statement(fields, [email(0)] * 10_000, connection)
     count = per_statement + 7
-    sql.insert_ignoring_conflicts([email(number) for number in range(count)])
+    sql.insert([email(number) for number in range(count)])
     assert OutgoingEmail.objects.filter(key__startswith="batch:").count() == count
