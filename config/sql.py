@@ -11,12 +11,13 @@ callers get the same Python values as from a queryset, on every database Django 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 
+M = TypeVar("M", bound=Model)
 Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
 
 _converters: dict[
@@ -54,6 +55,20 @@ def select(
             values[index] = value
         converted.append(tuple(values))
     return converted
+
+
+def get(model: type[M], pk: int, *, using: str = "default") -> M | None:
+    """The ``model`` row with primary key ``pk``, or None: ``filter(pk=pk).first()`` without
+    building the ORM query."""
+    fields = tuple(model._meta.concrete_fields)
+    text = (
+        f"SELECT {', '.join(column(field, 't') for field in fields)} FROM {table(model)} t"
+        f" WHERE {column(model._meta.pk, 't')} = %s"
+    )
+    rows = select(text, [pk], fields, using=using)
+    if not rows:
+        return None
+    return model.from_db(using, [field.attname for field in fields], rows[0])
 
 
 def _converters_for(

@@ -33,6 +33,7 @@ from complaints.models import (
     UnderstandingStep,
 )
 from complaints.states import Stage, allowed_transitions
+from config import sql
 
 _WITH_CHILDREN = (
     serializers.BaseSerializer,
@@ -241,8 +242,24 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
         return [*actions, "transfer"] if obj.is_open else actions
 
 
+class CustomerField(serializers.PrimaryKeyRelatedField):
+    """A customer by id, read with one kept statement (``sql.get``) on every create."""
+
+    def to_internal_value(self, data: Any) -> Customer:
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            number = int(str(data).strip())
+        except ValueError:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        customer = sql.get(Customer, number) if 0 < number < 2**63 else None
+        if customer is None:
+            self.fail("does_not_exist", pk_value=data)
+        return customer
+
+
 class ComplaintCreateSerializer(Serializer):
-    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
+    customer = CustomerField(queryset=Customer.objects.all())
     channel = serializers.ChoiceField(choices=Channel.choices)
     subject = serializers.CharField(max_length=200)
     facts = serializers.CharField()

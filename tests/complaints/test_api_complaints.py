@@ -172,6 +172,11 @@ def _with(field: str, value: Any) -> Callable[[dict[str, Any], dict[str, User]],
         pytest.param(_with("channel", "fax"), "channel", id="invalid-channel"),
         pytest.param(_with("emotion_intensity", 6), "emotion_intensity", id="intensity-6"),
         pytest.param(_with("customer", 999_999), "customer", id="unknown-customer"),
+        pytest.param(_with("customer", "klant"), "customer", id="customer-not-a-number"),
+        pytest.param(_with("customer", True), "customer", id="customer-a-boolean"),
+        pytest.param(_with("customer", 10**30), "customer", id="customer-out-of-range"),
+        pytest.param(_with("customer", -3), "customer", id="customer-negative"),
+        pytest.param(_with("customer", None), "customer", id="customer-null"),
         pytest.param(
             _with("received_at", (timezone.now() + timedelta(days=2)).isoformat()),
             "received_at",
@@ -194,6 +199,13 @@ def test_create_with_invalid_data_answers_400_on_the_field_and_writes_nothing(
     assert field in field_errors(response)
     assert Complaint.objects.count() == 0
     assert ComplaintEvent.objects.count() == 0
+
+
+def test_the_customer_may_be_named_by_id_as_a_string(api_as, agent, new_complaint_data):
+    new_complaint_data["customer"] = str(new_complaint_data["customer"])
+    response = api_as(agent).post("/api/complaints/", new_complaint_data, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["customer"]["id"] == int(new_complaint_data["customer"])
 
 
 def test_quality_may_not_log_complaints(api_as, quality, new_complaint_data):

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from complaints.models import Complaint, JobKind, OutgoingEmail, ScheduledJob
+from complaints.models import Complaint, Customer, JobKind, OutgoingEmail, ScheduledJob
 from config import sql
 from tests.factories import make_complaint
 
@@ -83,3 +83,14 @@ def test_more_rows_than_one_statement_takes_go_in_batches(agent):
     count = per_statement + 7
     sql.insert([email(number) for number in range(count)])
     assert OutgoingEmail.objects.filter(key__startswith="batch:").count() == count
+
+
+def test_get_reads_a_row_as_the_orm_does(agent):
+    customer = make_complaint(owner=agent).customer
+    found = sql.get(Customer, customer.pk)
+    assert found is not None
+    expected = Customer.objects.get(pk=customer.pk)
+    for field in Customer._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
+    assert timezone.is_aware(found.created_at)
+    assert sql.get(Customer, customer.pk + 1000) is None
