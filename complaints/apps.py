@@ -6,3 +6,10 @@ class ComplaintsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "complaints"
     verbose_name = _("Complaints")
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from config.timestamps import read_timestamps_faster
+
+        connection_created.connect(read_timestamps_faster, dispatch_uid="iso-timestamps")
