@@ -1,4 +1,4 @@
-"""The complaint list: the API's busiest answer, read with one hand-written query.
+"""The complaint list: the API's busiest answer, read with two hand-written statements.
 
 ``selectors.complaint_filter`` says with the ORM what the list's filters mean; ``conditions``
 says the same in SQL, from the same visibility decision (``policies.sight``), and a property
@@ -22,6 +22,7 @@ from django.db.models import Field
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework.exceptions import NotFound
+from rest_framework.pagination import CursorPagination
 
 from accounts.models import Team, User
 from complaints.models import Complaint, Customer, RootCause
@@ -69,10 +70,10 @@ def _c(name: str, alias: str = "c", model: Any = Complaint) -> str:
     return sql.column(model._meta.get_field(name), alias)
 
 
-_SEARCH_JOIN = f" JOIN {sql.table(Customer)} cu ON {_c('id', 'cu', Customer)} = {_c('customer')}"
+_CUSTOMER_JOIN = f" JOIN {sql.table(Customer)} cu ON {_c('id', 'cu', Customer)} = {_c('customer')}"
 _FROM = (
     f" FROM {sql.table(Complaint)} c"
-    + _SEARCH_JOIN
+    + _CUSTOMER_JOIN
     + f" JOIN {sql.table(User)} u ON {_c('id', 'u', User)} = {_c('owner')}"
     f" LEFT JOIN {sql.table(Team)} tm ON {_c('id', 'tm', Team)} = {_c('team', 'u', User)}"
     f" LEFT JOIN {sql.table(RootCause)} rc ON {_c('id', 'rc', RootCause)} = {_c('root_cause')}"
@@ -142,7 +143,7 @@ def conditions(seen: Sight, filters: dict[str, Any], now: datetime) -> tuple[lis
 
 
 def _searches(filters: dict[str, Any]) -> str:
-    """The search text of ``filters``; matching it needs the customer (alias ``cu``)."""
+    """The search text of ``filters``; matching it needs the customer join (alias ``cu``)."""
     return str(filters.get("q") or "").strip()
 
 
@@ -187,7 +188,7 @@ class ListQuery:
             raise ValueError(f"the list cannot be filtered by {lookup!r}")
         moment = value if isinstance(value, datetime) else parse_datetime(str(value))
         if moment is None:
-            raise NotFound("Invalid cursor")
+            raise NotFound(CursorPagination.invalid_cursor_message)
         operator = "<" if lookup.endswith("__lt") else ">"
         condition = (f"{_c('received_at')} {operator} %s", moment)
         return ListQuery(
@@ -220,7 +221,7 @@ class ListQuery:
         # planner sees them: a plan made for a LIMIT parameter may not pick the index walk.
         page = sql.select(
             f"SELECT {_c('id')} FROM {sql.table(Complaint)} c"
-            + (_SEARCH_JOIN if _searches(self.filters) else "")
+            + (_CUSTOMER_JOIN if _searches(self.filters) else "")
             + (" WHERE " + " AND ".join(where) if where else "")
             + f" ORDER BY {order} LIMIT {stop - start} OFFSET {start}",
             params,
@@ -235,7 +236,8 @@ class ListQuery:
             FIELDS,
         )
         by_id = {row[0]: dict(zip(KEYS, row, strict=True)) for row in rows}
-        return [by_id[pk] for pk in ids]
+        # A complaint deleted between the two statements is left out, not a server error.
+        return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def complaint_items(

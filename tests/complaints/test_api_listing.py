@@ -83,6 +83,29 @@ def test_a_window_of_the_list_is_its_slice(varied):
     assert [row["pk"] for row in query.order_by("received_at", "id")[0:50]] == everything[::-1]
 
 
+def test_a_complaint_deleted_between_the_two_statements_is_left_out(varied):
+    from django.db import connection
+
+    gone = varied[1].pk
+    done: list[bool] = []
+
+    def delete_after_the_page(execute, sql_text, params, many, context):  # type: ignore[no-untyped-def]
+        result = execute(sql_text, params, many, context)
+        if not done and sql_text.startswith('SELECT c."id" FROM'):
+            done.append(True)
+            Complaint.objects.filter(pk=gone).delete()
+        return result
+
+    with connection.execute_wrapper(delete_after_the_page):
+        rows = listing.ListQuery(Sight(everyone=True), {})[0:50]
+    assert done
+    assert [row["pk"] for row in rows] == [
+        c.pk
+        for c in sorted(varied, key=lambda c: (c.received_at, c.pk), reverse=True)
+        if c.pk != gone
+    ]
+
+
 def test_no_one_sees_nothing(varied):
     assert listing.ListQuery(Sight(), {})[0:50] == []
 
@@ -218,7 +241,8 @@ def test_a_cursor_with_a_position_that_is_not_a_moment_is_not_found(agent):
     # base64 of "p=yesterday": a well-formed cursor whose position is no date.
     response = _client(agent).get("/api/complaints/?cursor=cD15ZXN0ZXJkYXk=")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Invalid cursor"}
+    # DRF's own message for a bad cursor, in the caller's language (this agent speaks Dutch).
+    assert response.json() == {"detail": "Ongeldige cursor."}
 
 
 # --- the parameters -----------------------------------------------------------------------------
