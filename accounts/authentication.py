@@ -15,6 +15,8 @@ from config import sql
 _USER = tuple(User._meta.concrete_fields)
 _TEAM = tuple(Team._meta.concrete_fields)
 _CREATED = Token._meta.get_field("created")
+_USER_NAMES = [field.attname for field in _USER]
+_TEAM_NAMES = [field.attname for field in _TEAM]
 # One statement for every request: the token's user with their team (the complaint answers show
 # the owner's team), written out so that no request pays for building it.
 _SQL = (
@@ -37,13 +39,9 @@ def token_user(key: str) -> tuple[User, Token] | None:
     if not rows:
         return None
     created, *values = rows[0]
-    user = User.from_db("default", [f.attname for f in _USER], values[: len(_USER)])
+    user = User.from_db("default", _USER_NAMES, values[: len(_USER)])
     team_values = values[len(_USER) :]
-    team = (
-        None
-        if team_values[0] is None
-        else Team.from_db("default", [f.attname for f in _TEAM], team_values)
-    )
+    team = None if team_values[0] is None else Team.from_db("default", _TEAM_NAMES, team_values)
     user._state.fields_cache["team"] = team
     token = Token.from_db("default", ["key", "user_id", "created"], [key, user.pk, created])
     token._state.fields_cache["user"] = user

@@ -11,6 +11,7 @@ callers get the same Python values as from a queryset, on every database Django 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Any, TypeVar
 
 from django.db import connections
@@ -60,15 +61,19 @@ def select(
 def get(model: type[M], pk: int, *, using: str = "default") -> M | None:
     """The ``model`` row with primary key ``pk``, or None: ``filter(pk=pk).first()`` without
     building the ORM query."""
+    text, fields, names = _get_statement(model)
+    rows = select(text, [pk], fields, using=using)
+    return model.from_db(using, names, rows[0]) if rows else None
+
+
+@cache
+def _get_statement(model: type[Model]) -> tuple[str, tuple[Field[Any, Any], ...], list[str]]:
     fields = tuple(model._meta.concrete_fields)
     text = (
         f"SELECT {', '.join(column(field, 't') for field in fields)} FROM {table(model)} t"
         f" WHERE {column(model._meta.pk, 't')} = %s"
     )
-    rows = select(text, [pk], fields, using=using)
-    if not rows:
-        return None
-    return model.from_db(using, [field.attname for field in fields], rows[0])
+    return text, fields, [field.attname for field in fields]
 
 
 def _converters_for(
@@ -88,7 +93,7 @@ def _converters_for(
     return _converters[key]
 
 
-_inserts: dict[tuple[Any, ...], tuple[str, list[Field[Any, Any]]]] = {}
+_inserts: dict[tuple[Any, ...], str] = {}
 
 
 def insert(
@@ -136,10 +141,9 @@ def _insert(
         columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
         _inserts[key] = (
             f"INSERT INTO {table(model)} ({columns}) VALUES {', '.join([row] * len(objs))}"
-            + (" ON CONFLICT DO NOTHING" if ignore_conflicts else ""),
-            fields,
+            + (" ON CONFLICT DO NOTHING" if ignore_conflicts else "")
         )
-    text, fields = _inserts[key]
+    text = _inserts[key]
     params = [
         field.get_db_prep_save(field.pre_save(obj, add=True), connection)
         for obj in objs

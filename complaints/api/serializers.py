@@ -49,8 +49,8 @@ def _fresh(field: serializers.Field) -> serializers.Field:
     DRF deep-copies, which builds every field anew through its ``__init__``. A leaf field is
     copied shallowly here: binding sets its name, parent, label and source on the copy, and
     what it shares with the original (choices, validators, messages) is never changed after
-    ``__init__``. Fields with children (nested serializers, list, dict and many-related fields) bind those
-    children to themselves, so they are still deep-copied.
+    ``__init__``. Fields with children (nested serializers, list, dict and many-related
+    fields) bind those children to themselves, so they are still deep-copied.
     """
     if isinstance(field, _WITH_CHILDREN):
         return copy.deepcopy(field)
