@@ -18,3 +18,11 @@ class NewestFirstPagination(ComplaintCursorPagination):
 
 class OldestFirstPagination(ComplaintCursorPagination):
     ordering = ("created_at", "id")
+
+
+class NewestCreatedFirstPagination(ComplaintCursorPagination):
+    ordering = ("-created_at", "-id")
+
+
+class DueOrderPagination(ComplaintCursorPagination):
+    ordering = ("due_at", "id")

@@ -22,7 +22,7 @@ from complaints import followups, notifications, promises, selectors
 from complaints.api.common import actor as _actor
 from complaints.api.common import complaint_named
 from complaints.api.common import valid as _valid
-from complaints.api.pagination import OldestFirstPagination
+from complaints.api.pagination import DueOrderPagination, NewestCreatedFirstPagination
 from complaints.api.serializers import ModelSerializer, UserSummarySerializer
 from complaints.choices import Channel, Emotion
 from complaints.errors import InvalidData
@@ -44,10 +44,6 @@ _STATE_ERRORS = {
     **_ERRORS,
     409: OpenApiResponse(description="Not possible in the item's current state."),
 }
-
-
-class DueOrderPagination(OldestFirstPagination):
-    ordering = ("due_at", "id")
 
 
 # --- Serializers -------------------------------------------------------------------------------
@@ -399,16 +395,12 @@ class MarkedReadSerializer(serializers.Serializer):
     marked_read = serializers.IntegerField()
 
 
-class NewestFirstPagination(OldestFirstPagination):
-    ordering = ("-created_at", "-id")
-
-
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The user's own notifications, newest first, in the user's language."""
 
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilter
-    pagination_class = NewestFirstPagination
+    pagination_class = NewestCreatedFirstPagination
 
     def get_queryset(self) -> QuerySet[Notification]:
         if getattr(self, "swagger_fake_view", False):
