@@ -7,7 +7,7 @@ from typing import Any
 
 from celery import Task, shared_task
 
-from complaints.coulance import services as coulance
+from complaints.coulance import letter_services
 
 # Transport errors are worth retrying; anything else is a bug and fails the letter at once.
 TRANSPORT_ERRORS = (smtplib.SMTPException, OSError)
@@ -25,7 +25,7 @@ class _LetterTask(Task):  # type: ignore[type-arg]
         """After the last retry (or a non-transport error) show the letter as failed."""
         letter_id = kwargs.get("letter_id", args[0] if args else None)
         if letter_id is not None:
-            coulance.coulance_letter_delivery_failed(
+            letter_services.coulance_letter_delivery_failed(
                 letter_id=int(letter_id), error=f"{type(exc).__name__}: {exc}"
             )
 
@@ -41,4 +41,4 @@ class _LetterTask(Task):  # type: ignore[type-arg]
 )
 def send_coulance_letter(letter_id: int) -> bool:
     """Email a frozen coulance letter; a second run finds it claimed or sent and does nothing."""
-    return coulance.coulance_letter_deliver(letter_id=letter_id)
+    return letter_services.coulance_letter_deliver(letter_id=letter_id)

@@ -36,7 +36,7 @@ from complaints.api.common import valid as _valid
 from complaints.api.pagination import NewestFirstPagination
 from complaints.api.serializers import ModelSerializer, UserSummarySerializer
 from complaints.choices import Balance, Liability, RequestDomain
-from complaints.coulance import letters, selectors
+from complaints.coulance import letter_services, letters, selectors
 from complaints.coulance import services as coulance
 from complaints.errors import TransitionNotAllowed
 from complaints.models import (
@@ -373,7 +373,7 @@ class CoulanceRequestViewSet(
     def letter(self, request: Request, pk: str) -> Response:
         """The newest letter version; 409 while the request is pending or when it was rejected."""
         item = self.get_object()
-        coulance.check_request_has_letters(item)
+        letter_services.check_request_has_letters(item)
         current = selectors.coulance_letter_current(coulance_request=item)
         if current is None:  # approved before letters existed: nothing to show yet
             raise TransitionNotAllowed(_("This request has no letter yet."))
@@ -394,7 +394,7 @@ class CoulanceRequestViewSet(
         item = self.get_object()
         if request.method == "POST":
             data = _valid(NewVersionSerializer, request)
-            letter = coulance.coulance_letter_new_version(
+            letter = letter_services.coulance_letter_new_version(
                 coulance_request=item, actor=_actor(request), **data
             )
             return Response(LetterSerializer(letter).data, status=status.HTTP_201_CREATED)
@@ -453,10 +453,12 @@ class CoulanceLetterViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def partial_update(self, request: Request, pk: str) -> Response:
         """Edit the draft's subject or text; a frozen or sent letter answers 409."""
         letter = self.get_object()
-        coulance.check_may_handle_letter(letter, _actor(request))
-        coulance.check_letter_is_draft(letter)
+        letter_services.check_may_handle_letter(letter, _actor(request))
+        letter_services.check_letter_is_draft(letter)
         data = _valid(LetterUpdateSerializer, request)
-        letter = coulance.coulance_letter_update(letter=letter, actor=_actor(request), **data)
+        letter = letter_services.coulance_letter_update(
+            letter=letter, actor=_actor(request), **data
+        )
         return Response(LetterSerializer(letter).data)
 
     @extend_schema(
@@ -492,5 +494,7 @@ class CoulanceLetterViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def send(self, request: Request, pk: str) -> Response:
         """Freeze the letter (text, PDF, SHA-256) and email it to the customer."""
-        letter = coulance.coulance_letter_send(letter=self.get_object(), actor=_actor(request))
+        letter = letter_services.coulance_letter_send(
+            letter=self.get_object(), actor=_actor(request)
+        )
         return Response(LetterSerializer(letter).data, status=status.HTTP_202_ACCEPTED)

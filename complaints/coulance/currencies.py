@@ -201,3 +201,9 @@ def format_amount(amount: Decimal, code: str, language: str) -> str:
     if language == "nl":
         return f"{symbol or code} {number}"
     return f"{symbol}{number}" if symbol and len(symbol) == 1 else f"{code} {number}"
+
+
+def format_for_reader(amount: Decimal, code: str) -> str:
+    """The amount written for the person reading the message (their active language)."""
+    language = "en" if (translation.get_language() or "").startswith("en") else "nl"
+    return format_amount(amount, code, language)

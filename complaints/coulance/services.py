@@ -1,4 +1,7 @@
-"""Writes on coulance: request, four-eyes decision, the letter's draft, edit, freeze and sending.
+"""Writes on coulance: the request and the four-eyes decision, which drafts the first letter.
+
+Who a request waits for is worked out in ``routing``; what happens to the letter after
+approval (edits, versions, freezing and sending) is in ``letter_services``.
 
 Every write refuses in one order: permission (403), then state (409), then data (400), and
 writes nothing when it refuses. Each takes the row lock of what it changes, writes the record
@@ -7,22 +10,17 @@ and the complaint's audit event in one transaction, and queues side effects on c
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from complaints import events, policies
 from complaints.choices import Balance, Liability, RequestDomain
-from complaints.coulance import currencies, letters
+from complaints.coulance import currencies, letters, routing
 from complaints.errors import (
     ActionForbidden,
     ApprovalLimitExceeded,
@@ -36,111 +34,18 @@ from complaints.models import (
     CoulanceLetter,
     CoulanceRequest,
     CoulanceStatus,
-    LetterStatus,
 )
 from complaints.states import Stage
 
 # Amounts are stored with 12 digits, two of them after the decimal point.
 _MAX_AMOUNT = Decimal("9999999999.99")
 _CENT = Decimal("0.01")
-# A guard against a loop in ``reports_to`` (A reports to B, B to A).
-_MAX_CHAIN = 20
 
 _ASSESSMENT_REQUIRED = {
     RequestDomain.PAST: _("The request is about the past: say whether it is reasonable and fair."),
     RequestDomain.FUTURE: _("The request is about the future: describe the risk for the company."),
     RequestDomain.PRESENT: _("Say what you decide now and why."),
 }
-
-
-def _money(amount: Decimal, code: str) -> str:
-    """An amount written for the person reading the message (their active language)."""
-    language = "en" if (translation.get_language() or "").startswith("en") else "nl"
-    return currencies.format_amount(amount, code, language)
-
-
-# --- Who decides -------------------------------------------------------------------------------
-
-
-def approval_chain(owner: User) -> list[User]:
-    """The managers who may decide on coulance for ``owner``'s complaints, nearest first.
-
-    The manager of the owner's team (or, without one, the person the owner reports to), then
-    each manager above through ``reports_to``. The owner is never in their own chain.
-    """
-    team = owner.team
-    person = team.manager if team is not None and team.manager_id else owner.reports_to
-    if person is not None and person.pk == owner.pk:
-        person = owner.reports_to
-    chain: list[User] = []
-    seen = {owner.pk}
-    while person is not None and person.pk not in seen and len(chain) < _MAX_CHAIN:
-        chain.append(person)
-        seen.add(person.pk)
-        person = person.reports_to
-    return chain
-
-
-def _may_decide_at_all(user: User) -> bool:
-    return user.is_active and user.has_perm("complaints.supervise_complaint")
-
-
-@dataclass
-class Route:
-    """Where a request waits: the first manager up the chain who may approve the amount."""
-
-    waiting_for: User | None
-    passed: list[dict[str, Any]] = field(default_factory=list)
-    pending_reason: str = ""
-
-
-def approval_route(*, owner: User, requester: User, amount_eur: Decimal) -> Route:
-    """Walk the chain: skip the requester, people who cannot approve, and limits too low."""
-    passed: list[dict[str, Any]] = []
-    for person in approval_chain(owner):
-        if person.pk == requester.pk:
-            why = "requester"
-        elif not _may_decide_at_all(person):
-            why = "not_a_manager"
-        elif person.approval_limit < amount_eur:
-            why = "limit"
-        else:
-            return Route(waiting_for=person, passed=passed)
-        passed.append(
-            {
-                "user_id": person.pk,
-                "user": str(person),
-                "why": why,
-                "approval_limit": str(person.approval_limit),
-            }
-        )
-    return Route(waiting_for=None, passed=passed, pending_reason=_unroutable_reason(passed))
-
-
-def _unroutable_reason(passed: list[dict[str, Any]]) -> str:
-    limits = [Decimal(p["approval_limit"]) for p in passed if p["why"] == "limit"]
-    if limits:
-        return str(
-            _(
-                "Nobody can approve this yet: the amount is above the approval limit of every "
-                "manager in the chain (the highest is %(limit)s). An administrator can raise a "
-                "limit or set who the top manager reports to."
-            )
-            % {"limit": _money(max(limits), "EUR")}
-        )
-    if passed:
-        return str(
-            _(
-                "Nobody can approve this yet: there is no manager in the chain other than the "
-                "person who asked for it."
-            )
-        )
-    return str(
-        _(
-            "Nobody can approve this yet: the owner of the complaint has no manager. An "
-            "administrator can give the team a manager."
-        )
-    )
 
 
 # --- Refusals that do not depend on the data ---------------------------------------------------
@@ -160,10 +65,10 @@ def check_may_decide(request: CoulanceRequest, actor: User, *, approve: bool) ->
     then 409 when the request is already decided."""
     if actor.pk == request.requested_by_id:
         raise SelfApprovalForbidden()
-    if not _may_decide_at_all(actor):
+    if not routing.may_decide_at_all(actor):
         raise ActionForbidden(_("Only a manager can approve or reject a goodwill gesture."))
     complaint = request.complaint
-    if not actor.has_perm("complaints.view_all_complaints") and actor not in approval_chain(
+    if not actor.has_perm("complaints.view_all_complaints") and actor not in routing.approval_chain(
         complaint.owner
     ):
         raise ActionForbidden(
@@ -179,19 +84,14 @@ def check_may_decide(request: CoulanceRequest, actor: User, *, approve: bool) ->
                 "must approve it."
             )
             % {
-                "amount": _money(request.amount, request.currency),
-                "limit": _money(actor.approval_limit, "EUR"),
+                "amount": currencies.format_for_reader(request.amount, request.currency),
+                "limit": currencies.format_for_reader(actor.approval_limit, "EUR"),
             }
         )
     if request.status == CoulanceStatus.APPROVED:
         raise TransitionNotAllowed(_("This request has already been approved."))
     if request.status == CoulanceStatus.REJECTED:
         raise TransitionNotAllowed(_("This request has already been rejected."))
-
-
-def check_may_handle_letter(letter: CoulanceLetter, actor: User) -> None:
-    """403 unless ``actor`` works the complaint the letter is about."""
-    policies.ensure_can_work(actor, letter.request.complaint)
 
 
 # --- Request -----------------------------------------------------------------------------------
@@ -297,7 +197,7 @@ def coulance_request_create(
         errors.raise_if_any()
         assert parsed is not None and amount_eur is not None
         owner = User.objects.select_related("team__manager").get(pk=locked.owner_id)
-        route = approval_route(owner=owner, requester=actor, amount_eur=amount_eur)
+        route = routing.approval_route(owner=owner, requester=actor, amount_eur=amount_eur)
         request = CoulanceRequest.objects.create(
             complaint=locked,
             kind=kind,
@@ -326,7 +226,7 @@ def coulance_request_create(
 # --- Decision ----------------------------------------------------------------------------------
 
 
-def _lock_request(request: CoulanceRequest) -> CoulanceRequest:
+def lock_request(request: CoulanceRequest) -> CoulanceRequest:
     # Two managers may decide at the same moment (or one twice): the row lock makes them take
     # turns, and the second sees the first one's decision on the fresh row and is refused.
     return CoulanceRequest.objects.select_for_update().get(pk=request.pk)
@@ -342,11 +242,11 @@ def coulance_request_approve(
     """Approve within the actor's limit and draft the letter (version 1) for the agent."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = _lock_request(coulance_request)
+        locked = lock_request(coulance_request)
         check_may_decide(locked, actor, approve=True)
         _decide(locked, actor=actor, status=CoulanceStatus.APPROVED, comment=comment, now=now)
         events.coulance_approved_event(request=locked, actor=actor, at=now)
-        _draft_letter(locked, actor=actor, version=1, now=now)
+        draft_letter(locked, actor=actor, version=1, now=now)
     return locked
 
 
@@ -360,7 +260,7 @@ def coulance_request_reject(
     """Reject with a comment saying why (any manager in the chain may say no)."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = _lock_request(coulance_request)
+        locked = lock_request(coulance_request)
         check_may_decide(locked, actor, approve=False)
         errors = ErrorCollector()
         errors.require("comment", comment)
@@ -383,10 +283,10 @@ def _decide(
     )
 
 
-# --- Letter ------------------------------------------------------------------------------------
+# --- The first letter ----------------------------------------------------------------------
 
 
-def _draft_letter(
+def draft_letter(
     request: CoulanceRequest,
     *,
     actor: User,
@@ -409,225 +309,3 @@ def _draft_letter(
     )
     events.coulance_letter_drafted_event(letter=letter, actor=actor, at=now)
     return letter
-
-
-def check_request_has_letters(request: CoulanceRequest) -> None:
-    """409 while the request waits for approval or when it was rejected: no letter then."""
-    if request.status == CoulanceStatus.PENDING:
-        raise TransitionNotAllowed(
-            _("This request is still waiting for approval: a letter follows once it is approved.")
-        )
-    if request.status == CoulanceStatus.REJECTED:
-        raise TransitionNotAllowed(_("This request was rejected: there is no letter to send."))
-
-
-def coulance_letter_new_version(
-    *,
-    coulance_request: CoulanceRequest,
-    actor: User,
-    regenerate: bool = False,
-    now: datetime | None = None,
-) -> CoulanceLetter:
-    """A correction after sending: a new draft version, starting from the last letter's text
-    (or, with ``regenerate``, from the complaint's record as it is now)."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        locked = _lock_request(coulance_request)
-        policies.ensure_can_work(actor, locked.complaint)
-        check_request_has_letters(locked)
-        latest = locked.letters.order_by("-version").first()
-        if latest is not None and latest.status == LetterStatus.DRAFT:
-            raise TransitionNotAllowed(
-                _("Version %(version)s is still a draft: edit that one.")
-                % {"version": latest.version}
-            )
-        if latest is not None and latest.status in (LetterStatus.QUEUED, LetterStatus.SENDING):
-            raise TransitionNotAllowed(
-                _("Version %(version)s is being sent; make a correction once it has gone.")
-                % {"version": latest.version}
-            )
-        return _draft_letter(
-            locked,
-            actor=actor,
-            version=(latest.version + 1) if latest else 1,
-            now=now,
-            copy_from=None if regenerate else latest,
-        )
-
-
-def _lock_letter(letter: CoulanceLetter) -> CoulanceLetter:
-    return CoulanceLetter.objects.select_for_update().get(pk=letter.pk)
-
-
-def check_letter_is_draft(letter: CoulanceLetter) -> None:
-    """409 unless the letter is still a draft (frozen and sent letters never change)."""
-    if letter.status == LetterStatus.SENT:
-        raise TransitionNotAllowed(
-            _("This letter has been sent and cannot change; make a new version for a correction.")
-        )
-    if letter.status != LetterStatus.DRAFT:
-        raise TransitionNotAllowed(
-            _("This letter is frozen for sending and cannot change any more.")
-        )
-
-
-def coulance_letter_update(
-    *,
-    letter: CoulanceLetter,
-    actor: User,
-    subject: str | None = None,
-    body: str | None = None,
-    now: datetime | None = None,
-) -> CoulanceLetter:
-    """The agent's review: correct the draft's subject or text before it is sent."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        locked = _lock_letter(letter)
-        check_may_handle_letter(locked, actor)
-        check_letter_is_draft(locked)
-        errors = ErrorCollector()
-        if subject is not None:
-            errors.require("subject", subject)
-            if len(subject.strip()) > 200:
-                errors.add("subject", _("Keep the subject under 200 characters."))
-        if body is not None:
-            errors.require("body", body)
-        errors.raise_if_any()
-        changed: list[str] = []
-        if subject is not None and subject.strip() != locked.subject:
-            locked.subject, changed = subject.strip(), [*changed, "subject"]
-        if body is not None and body != locked.body:
-            locked.body, changed = body, [*changed, "body"]
-        if not changed:
-            return locked
-        locked.edited_by, locked.edited_at = actor, now
-        locked.save(update_fields=[*changed, "edited_by", "edited_at"])
-        events.coulance_letter_edited_event(letter=locked, actor=actor, at=now, fields=changed)
-    return locked
-
-
-def coulance_letter_send(
-    *, letter: CoulanceLetter, actor: User, now: datetime | None = None
-) -> CoulanceLetter:
-    """Freeze the draft (text, PDF, SHA-256) and queue it for email once this commits.
-
-    A letter whose sending failed is queued again as it was frozen, never re-rendered.
-    """
-    now = now or timezone.now()
-    with transaction.atomic():
-        locked = _lock_letter(letter)
-        check_may_handle_letter(locked, actor)
-        if locked.status == LetterStatus.SENT:
-            raise TransitionNotAllowed(
-                _("This letter has already been sent; make a new version for a correction.")
-            )
-        if locked.status in (LetterStatus.QUEUED, LetterStatus.SENDING):
-            raise TransitionNotAllowed(_("This letter is already being sent."))
-        customer = locked.request.complaint.customer
-        if not customer.email:
-            errors = ErrorCollector()
-            errors.add(
-                "recipient",
-                _(
-                    "The customer has no email address: add one to the customer, or download "
-                    "the PDF and send it by post."
-                ),
-            )
-            errors.raise_if_any()
-        again = locked.status == LetterStatus.FAILED
-        if not again:
-            pdf = letters.render_pdf(locked, dated=now)
-            locked.pdf = pdf
-            locked.content_hash = hashlib.sha256(pdf).hexdigest()
-            locked.frozen_by, locked.frozen_at = actor, now
-        locked.recipient = customer.email
-        locked.status = LetterStatus.QUEUED
-        locked.last_error = ""
-        locked.save()
-        events.coulance_letter_frozen_event(letter=locked, actor=actor, at=now)
-        letter_id = locked.pk
-        # Only a committed, frozen letter may reach the worker: a rollback sends nothing.
-        transaction.on_commit(lambda: _enqueue_delivery(letter_id))
-    return locked
-
-
-def _enqueue_delivery(letter_id: int) -> None:
-    from complaints.tasks import send_coulance_letter
-
-    send_coulance_letter.delay(letter_id)
-
-
-def letter_email(letter: CoulanceLetter) -> EmailMessage:
-    """The email that carries a frozen letter: its text as the body, its PDF attached."""
-    message = EmailMessage(
-        subject=letter.subject,
-        body=letter.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[letter.recipient],
-    )
-    reference = letter.request.complaint.reference
-    message.attach(
-        f"{reference}-v{letter.version}.pdf", bytes(letter.pdf or b""), "application/pdf"
-    )
-    return message
-
-
-def coulance_letter_deliver(*, letter_id: int, now: datetime | None = None) -> bool:
-    """Email a queued letter, at most once; True when this call sent it.
-
-    Three short steps: claim (queued → sending, committed), send, record (sending → sent).
-    A second run of the task, or a duplicate message, finds the letter no longer queued and
-    sends nothing. A transport error puts the claim back (sending → queued) so the retry can
-    send. If the process dies after the mail server took the message but before "sent" is
-    committed, the letter stays "sending" and is not sent again: at most once, because a
-    customer getting a goodwill letter twice is worse than a person checking one letter that
-    is shown as still being sent.
-    """
-    with transaction.atomic():
-        letter = CoulanceLetter.objects.select_for_update().filter(pk=letter_id).first()
-        # Gone, or another run has claimed or sent it already.
-        if letter is None or letter.status != LetterStatus.QUEUED:
-            return False
-        letter.status = LetterStatus.SENDING
-        letter.send_attempts += 1
-        letter.save(update_fields=["status", "send_attempts"])
-
-    try:
-        letter_email(letter).send()
-    except Exception as exc:
-        with transaction.atomic():
-            claimed = _lock_letter(letter)
-            if claimed.status == LetterStatus.SENDING:
-                claimed.status = LetterStatus.QUEUED
-                claimed.last_error = _describe(exc)
-                claimed.save(update_fields=["status", "last_error"])
-        raise
-
-    with transaction.atomic():
-        sent = _lock_letter(letter)
-        sent.status = LetterStatus.SENT
-        sent.sent_at = now or timezone.now()
-        sent.last_error = ""
-        sent.save(update_fields=["status", "sent_at", "last_error"])
-        events.coulance_letter_sent_event(letter=sent, at=sent.sent_at)
-    return True
-
-
-def coulance_letter_delivery_failed(
-    *, letter_id: int, error: str, now: datetime | None = None
-) -> bool:
-    """Give up on a queued letter after the last retry; the agent may send it again."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        letter = CoulanceLetter.objects.select_for_update().filter(pk=letter_id).first()
-        if letter is None or letter.status != LetterStatus.QUEUED:
-            return False
-        letter.status = LetterStatus.FAILED
-        letter.last_error = error[:2000]
-        letter.save(update_fields=["status", "last_error"])
-        events.coulance_letter_failed_event(letter=letter, at=now, error=letter.last_error)
-    return True
-
-
-def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"[:2000]

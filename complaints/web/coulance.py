@@ -20,7 +20,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from complaints import policies, selectors
-from complaints.coulance import letters
+from complaints.coulance import letter_services, letters
 from complaints.coulance import selectors as coulance_selectors
 from complaints.coulance import services as coulance
 from complaints.errors import ActionForbidden, DomainError, InvalidData
@@ -195,11 +195,11 @@ def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
     letter = coulance_selectors.coulance_letter_get_for_user(user=user, pk=pk)
     form = LetterForm(request.POST, auto_id="letter-%s")
     try:
-        coulance.check_may_handle_letter(letter, user)
-        coulance.check_letter_is_draft(letter)
+        letter_services.check_may_handle_letter(letter, user)
+        letter_services.check_letter_is_draft(letter)
         if not form.is_valid():
             return _letter_page(request, letter, form=form)
-        coulance.coulance_letter_update(letter=letter, actor=user, **form.cleaned_data)
+        letter_services.coulance_letter_update(letter=letter, actor=user, **form.cleaned_data)
     except ActionForbidden as error:
         raise PermissionDenied(str(error.message)) from error
     except InvalidData as error:
@@ -218,7 +218,7 @@ def letter_send(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor(request)
     letter = coulance_selectors.coulance_letter_get_for_user(user=user, pk=pk)
     try:
-        coulance.coulance_letter_send(letter=letter, actor=user)
+        letter_services.coulance_letter_send(letter=letter, actor=user)
     except ActionForbidden as error:
         raise PermissionDenied(str(error.message)) from error
     except DomainError as error:
@@ -239,7 +239,9 @@ def letter_new_version(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor(request)
     letter = coulance_selectors.coulance_letter_get_for_user(user=user, pk=pk)
     try:
-        new = coulance.coulance_letter_new_version(coulance_request=letter.request, actor=user)
+        new = letter_services.coulance_letter_new_version(
+            coulance_request=letter.request, actor=user
+        )
     except ActionForbidden as error:
         raise PermissionDenied(str(error.message)) from error
     except DomainError as error:

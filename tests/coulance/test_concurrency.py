@@ -11,6 +11,7 @@ from django.core import mail
 from django.db import connection
 
 from accounts.models import User
+from complaints.coulance import letter_services
 from complaints.coulance import services as coulance
 from complaints.errors import DomainError, TransitionNotAllowed
 from complaints.models import (
@@ -133,7 +134,7 @@ def test_two_sends_at_once_freeze_and_queue_the_letter_once(complaint, agent, ma
     letter = CoulanceLetter.objects.get(request=request)
 
     def send() -> Any:
-        return coulance.coulance_letter_send(
+        return letter_services.coulance_letter_send(
             letter=CoulanceLetter.objects.get(pk=letter.pk), actor=agent
         )
 
@@ -151,10 +152,10 @@ def test_two_workers_delivering_the_same_letter_send_one_email(complaint, agent,
     request = ask(complaint, agent)
     coulance.coulance_request_approve(coulance_request=request, actor=manager)
     letter = CoulanceLetter.objects.get(request=request)
-    coulance.coulance_letter_send(letter=letter, actor=agent)
+    letter_services.coulance_letter_send(letter=letter, actor=agent)
 
     def deliver() -> Any:
-        return coulance.coulance_letter_deliver(letter_id=letter.pk)
+        return letter_services.coulance_letter_deliver(letter_id=letter.pk)
 
     outcomes = race(deliver, deliver, hold=lock(CoulanceLetter, letter.pk))
 

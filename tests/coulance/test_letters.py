@@ -20,7 +20,7 @@ from django.test import override_settings
 
 from accounts.models import User
 from complaints import workflow
-from complaints.coulance import letters, selectors
+from complaints.coulance import letter_services, letters, selectors
 from complaints.coulance import services as coulance
 from complaints.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints.models import (
@@ -163,12 +163,12 @@ def test_the_agent_edits_the_draft_then_sending_freezes_it(
     complaint = resolved_complaint(agent, language="nl")
     letter = letter_of(approved(complaint, agent, manager))
 
-    edited = coulance.coulance_letter_update(
+    edited = letter_services.coulance_letter_update(
         letter=letter, actor=agent, body=letter.body + "\nPS: tot ziens!\n", now=T0
     )
     assert (edited.edited_by, edited.edited_at) == (agent, T0)
     with django_capture_on_commit_callbacks() as callbacks:
-        frozen = coulance.coulance_letter_send(letter=edited, actor=agent, now=T0)
+        frozen = letter_services.coulance_letter_send(letter=edited, actor=agent, now=T0)
 
     assert len(callbacks) == 1  # the email task, queued for after the commit
     frozen.refresh_from_db()
@@ -180,7 +180,7 @@ def test_the_agent_edits_the_draft_then_sending_freezes_it(
     assert (frozen.frozen_by, frozen.frozen_at, frozen.recipient) == (agent, T0, "jan@example.nl")
     before = db_snapshot()
     with pytest.raises(TransitionNotAllowed, match="frozen"):
-        coulance.coulance_letter_update(letter=frozen, actor=agent, body="Anders.")
+        letter_services.coulance_letter_update(letter=frozen, actor=agent, body="Anders.")
     assert db_changes(before, db_snapshot()) == {}
 
 
@@ -202,14 +202,14 @@ def test_a_correction_after_sending_is_a_new_version(agent, manager, director):
     request = approved(complaint, agent, manager)
     first = letter_of(request)
     with pytest.raises(TransitionNotAllowed, match="still a draft"):
-        coulance.coulance_letter_new_version(coulance_request=request, actor=agent)
-    coulance.coulance_letter_send(letter=first, actor=agent)
-    assert coulance.coulance_letter_deliver(letter_id=first.pk)
+        letter_services.coulance_letter_new_version(coulance_request=request, actor=agent)
+    letter_services.coulance_letter_send(letter=first, actor=agent)
+    assert letter_services.coulance_letter_deliver(letter_id=first.pk)
     first.refresh_from_db()
     sent_hash, sent_pdf = first.content_hash, bytes(first.pdf)
 
-    second = coulance.coulance_letter_new_version(coulance_request=request, actor=agent)
-    second = coulance.coulance_letter_update(
+    second = letter_services.coulance_letter_new_version(coulance_request=request, actor=agent)
+    second = letter_services.coulance_letter_update(
         letter=second, actor=agent, body=second.body.replace("Geachte", "Beste")
     )
 
@@ -228,9 +228,9 @@ def test_no_letter_for_a_pending_or_rejected_request(complaint, agent, manager):
     before = db_snapshot()
 
     with pytest.raises(TransitionNotAllowed, match="waiting for approval"):
-        coulance.coulance_letter_new_version(coulance_request=pending, actor=agent)
+        letter_services.coulance_letter_new_version(coulance_request=pending, actor=agent)
     with pytest.raises(TransitionNotAllowed, match="rejected"):
-        coulance.coulance_letter_new_version(coulance_request=rejected, actor=agent)
+        letter_services.coulance_letter_new_version(coulance_request=rejected, actor=agent)
 
     assert db_changes(before, db_snapshot()) == {}
     assert selectors.coulance_letter_current(coulance_request=rejected) is None
@@ -241,9 +241,9 @@ def test_only_who_works_the_complaint_handles_the_letter(complaint, agent, manag
     before = db_snapshot()
 
     with pytest.raises(ActionForbidden):
-        coulance.coulance_letter_update(letter=letter, actor=other_agent, body="Hoi")
+        letter_services.coulance_letter_update(letter=letter, actor=other_agent, body="Hoi")
     with pytest.raises(ActionForbidden):
-        coulance.coulance_letter_send(letter=letter, actor=other_agent)
+        letter_services.coulance_letter_send(letter=letter, actor=other_agent)
 
     assert db_changes(before, db_snapshot()) == {}
 
@@ -252,7 +252,7 @@ def test_an_empty_text_is_refused(complaint, agent, manager):
     letter = letter_of(approved(complaint, agent, manager))
 
     with pytest.raises(InvalidData) as refused:
-        coulance.coulance_letter_update(letter=letter, actor=agent, body="  ", subject="")
+        letter_services.coulance_letter_update(letter=letter, actor=agent, body="  ", subject="")
 
     assert set(refused.value.errors) == {"body", "subject"}
 
@@ -265,7 +265,7 @@ def test_a_customer_without_email_gets_no_email_but_a_clear_message(agent, manag
     before = db_snapshot()
 
     with pytest.raises(InvalidData) as refused:
-        coulance.coulance_letter_send(letter=letter, actor=agent)
+        letter_services.coulance_letter_send(letter=letter, actor=agent)
 
     assert "by post" in str(refused.value.errors["recipient"][0])
     assert db_changes(before, db_snapshot()) == {}
@@ -276,21 +276,21 @@ def test_a_customer_without_email_gets_no_email_but_a_clear_message(agent, manag
 
 def test_sending_an_already_sent_letter_is_refused(complaint, agent, manager):
     letter = letter_of(approved(complaint, agent, manager))
-    coulance.coulance_letter_send(letter=letter, actor=agent)
+    letter_services.coulance_letter_send(letter=letter, actor=agent)
     with pytest.raises(TransitionNotAllowed, match="already being sent"):
-        coulance.coulance_letter_send(letter=letter, actor=agent)
+        letter_services.coulance_letter_send(letter=letter, actor=agent)
     send_coulance_letter(letter.pk)
     before = db_snapshot()
 
     with pytest.raises(TransitionNotAllowed, match="already been sent"):
-        coulance.coulance_letter_send(letter=letter, actor=agent)
+        letter_services.coulance_letter_send(letter=letter, actor=agent)
 
     assert db_changes(before, db_snapshot()) == {}
 
 
 def test_the_task_sends_one_email_with_the_pdf_even_when_it_runs_twice(complaint, agent, manager):
     letter = letter_of(approved(complaint, agent, manager))
-    coulance.coulance_letter_send(letter=letter, actor=agent)
+    letter_services.coulance_letter_send(letter=letter, actor=agent)
 
     assert send_coulance_letter(letter.pk) is True
     assert send_coulance_letter(letter.pk) is False
@@ -313,7 +313,7 @@ def test_a_claimed_letter_is_never_sent_again(complaint, agent, manager):
     """A worker died after the mail server took the message: the redelivered task must not
     send it a second time (at most once)."""
     letter = letter_of(approved(complaint, agent, manager))
-    coulance.coulance_letter_send(letter=letter, actor=agent)
+    letter_services.coulance_letter_send(letter=letter, actor=agent)
     CoulanceLetter.objects.filter(pk=letter.pk).update(status=LetterStatus.SENDING)
 
     assert send_coulance_letter(letter.pk) is False
@@ -327,7 +327,7 @@ def test_the_email_task_is_queued_only_when_the_transaction_commits(
     celery_app.conf.task_always_eager = True
     try:
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            coulance.coulance_letter_send(letter=letter, actor=agent)
+            letter_services.coulance_letter_send(letter=letter, actor=agent)
             assert mail.outbox == []  # nothing goes out before the commit
     finally:
         celery_app.conf.task_always_eager = False
@@ -363,7 +363,7 @@ def test_a_transport_error_is_retried_and_the_letter_sent_once(
 ):
     flaky_mail.failures = 2
     letter = letter_of(approved(complaint, agent, manager))
-    coulance.coulance_letter_send(letter=letter, actor=agent)
+    letter_services.coulance_letter_send(letter=letter, actor=agent)
 
     send_coulance_letter.apply(args=[letter.pk])  # eager: retries run at once, in this thread
 
@@ -378,7 +378,7 @@ def test_after_the_last_retry_the_letter_shows_as_failed_and_can_be_sent_again(
 ):
     flaky_mail.failures = 100
     letter = letter_of(approved(complaint, agent, manager))
-    coulance.coulance_letter_send(letter=letter, actor=agent)
+    letter_services.coulance_letter_send(letter=letter, actor=agent)
     frozen_hash = CoulanceLetter.objects.get(pk=letter.pk).content_hash
 
     send_coulance_letter.apply(args=[letter.pk])
@@ -392,7 +392,7 @@ def test_after_the_last_retry_the_letter_shows_as_failed_and_can_be_sent_again(
     ).exists()
 
     flaky_mail.failures = 0
-    coulance.coulance_letter_send(letter=letter, actor=agent)
+    letter_services.coulance_letter_send(letter=letter, actor=agent)
     assert send_coulance_letter(letter.pk) is True
     letter.refresh_from_db()
     assert (letter.status, letter.content_hash) == ("sent", frozen_hash)  # not re-rendered
@@ -401,10 +401,10 @@ def test_after_the_last_retry_the_letter_shows_as_failed_and_can_be_sent_again(
 
 def test_the_audit_trail_tells_the_whole_story(complaint, agent, manager):
     letter = letter_of(approved(complaint, agent, manager))
-    coulance.coulance_letter_update(
+    letter_services.coulance_letter_update(
         letter=letter, actor=agent, subject="Onze excuses en een gebaar"
     )
-    coulance.coulance_letter_send(letter=letter, actor=agent)
+    letter_services.coulance_letter_send(letter=letter, actor=agent)
     send_coulance_letter(letter.pk)
 
     types = list(

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.roles import Role
+from complaints.coulance import letter_services
 from complaints.coulance import services as coulance
 from complaints.models import Complaint, CoulanceLetter, CoulanceRequest
 from complaints.states import Stage
@@ -208,7 +209,7 @@ def test_a_sent_letter_cannot_be_edited_and_a_correction_is_a_new_version(
     coulance.coulance_request_approve(coulance_request=item, actor=manager)
     letter = CoulanceLetter.objects.get(request=item)
     with django_capture_on_commit_callbacks():
-        coulance.coulance_letter_send(letter=letter, actor=agent)
+        letter_services.coulance_letter_send(letter=letter, actor=agent)
     send_coulance_letter(letter.pk)
     client = client_as(agent)
     before = db_snapshot()

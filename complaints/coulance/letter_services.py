@@ -1,0 +1,250 @@
+"""Writes on the coulance letter after approval: the agent's edits, new versions, freezing and
+sending, and the delivery the worker makes.
+
+Every write refuses in one order: permission (403), then state (409), then data (400), and
+writes nothing when it refuses. A sent letter never changes; a correction is a new version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from complaints import events, policies
+from complaints.coulance import letters, services
+from complaints.errors import ErrorCollector, TransitionNotAllowed
+from complaints.models import CoulanceLetter, CoulanceRequest, CoulanceStatus, LetterStatus
+
+
+def check_may_handle_letter(letter: CoulanceLetter, actor: User) -> None:
+    """403 unless ``actor`` works the complaint the letter is about."""
+    policies.ensure_can_work(actor, letter.request.complaint)
+
+
+def check_request_has_letters(request: CoulanceRequest) -> None:
+    """409 while the request waits for approval or when it was rejected: no letter then."""
+    if request.status == CoulanceStatus.PENDING:
+        raise TransitionNotAllowed(
+            _("This request is still waiting for approval: a letter follows once it is approved.")
+        )
+    if request.status == CoulanceStatus.REJECTED:
+        raise TransitionNotAllowed(_("This request was rejected: there is no letter to send."))
+
+
+def coulance_letter_new_version(
+    *,
+    coulance_request: CoulanceRequest,
+    actor: User,
+    regenerate: bool = False,
+    now: datetime | None = None,
+) -> CoulanceLetter:
+    """A correction after sending: a new draft version, starting from the last letter's text
+    (or, with ``regenerate``, from the complaint's record as it is now)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = services.lock_request(coulance_request)
+        policies.ensure_can_work(actor, locked.complaint)
+        check_request_has_letters(locked)
+        latest = locked.letters.order_by("-version").first()
+        if latest is not None and latest.status == LetterStatus.DRAFT:
+            raise TransitionNotAllowed(
+                _("Version %(version)s is still a draft: edit that one.")
+                % {"version": latest.version}
+            )
+        if latest is not None and latest.status in (LetterStatus.QUEUED, LetterStatus.SENDING):
+            raise TransitionNotAllowed(
+                _("Version %(version)s is being sent; make a correction once it has gone.")
+                % {"version": latest.version}
+            )
+        return services.draft_letter(
+            locked,
+            actor=actor,
+            version=(latest.version + 1) if latest else 1,
+            now=now,
+            copy_from=None if regenerate else latest,
+        )
+
+
+def _lock_letter(letter: CoulanceLetter) -> CoulanceLetter:
+    return CoulanceLetter.objects.select_for_update().get(pk=letter.pk)
+
+
+def check_letter_is_draft(letter: CoulanceLetter) -> None:
+    """409 unless the letter is still a draft (frozen and sent letters never change)."""
+    if letter.status == LetterStatus.SENT:
+        raise TransitionNotAllowed(
+            _("This letter has been sent and cannot change; make a new version for a correction.")
+        )
+    if letter.status != LetterStatus.DRAFT:
+        raise TransitionNotAllowed(
+            _("This letter is frozen for sending and cannot change any more.")
+        )
+
+
+def coulance_letter_update(
+    *,
+    letter: CoulanceLetter,
+    actor: User,
+    subject: str | None = None,
+    body: str | None = None,
+    now: datetime | None = None,
+) -> CoulanceLetter:
+    """The agent's review: correct the draft's subject or text before it is sent."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_letter(letter)
+        check_may_handle_letter(locked, actor)
+        check_letter_is_draft(locked)
+        errors = ErrorCollector()
+        if subject is not None:
+            errors.require("subject", subject)
+            if len(subject.strip()) > 200:
+                errors.add("subject", _("Keep the subject under 200 characters."))
+        if body is not None:
+            errors.require("body", body)
+        errors.raise_if_any()
+        changed: list[str] = []
+        if subject is not None and subject.strip() != locked.subject:
+            locked.subject, changed = subject.strip(), [*changed, "subject"]
+        if body is not None and body != locked.body:
+            locked.body, changed = body, [*changed, "body"]
+        if not changed:
+            return locked
+        locked.edited_by, locked.edited_at = actor, now
+        locked.save(update_fields=[*changed, "edited_by", "edited_at"])
+        events.coulance_letter_edited_event(letter=locked, actor=actor, at=now, fields=changed)
+    return locked
+
+
+def coulance_letter_send(
+    *, letter: CoulanceLetter, actor: User, now: datetime | None = None
+) -> CoulanceLetter:
+    """Freeze the draft (text, PDF, SHA-256) and queue it for email once this commits.
+
+    A letter whose sending failed is queued again as it was frozen, never re-rendered.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_letter(letter)
+        check_may_handle_letter(locked, actor)
+        if locked.status == LetterStatus.SENT:
+            raise TransitionNotAllowed(
+                _("This letter has already been sent; make a new version for a correction.")
+            )
+        if locked.status in (LetterStatus.QUEUED, LetterStatus.SENDING):
+            raise TransitionNotAllowed(_("This letter is already being sent."))
+        customer = locked.request.complaint.customer
+        if not customer.email:
+            errors = ErrorCollector()
+            errors.add(
+                "recipient",
+                _(
+                    "The customer has no email address: add one to the customer, or download "
+                    "the PDF and send it by post."
+                ),
+            )
+            errors.raise_if_any()
+        again = locked.status == LetterStatus.FAILED
+        if not again:
+            pdf = letters.render_pdf(locked, dated=now)
+            locked.pdf = pdf
+            locked.content_hash = hashlib.sha256(pdf).hexdigest()
+            locked.frozen_by, locked.frozen_at = actor, now
+        locked.recipient = customer.email
+        locked.status = LetterStatus.QUEUED
+        locked.last_error = ""
+        locked.save()
+        events.coulance_letter_frozen_event(letter=locked, actor=actor, at=now)
+        letter_id = locked.pk
+        # Only a committed, frozen letter may reach the worker: a rollback sends nothing.
+        transaction.on_commit(lambda: _enqueue_delivery(letter_id))
+    return locked
+
+
+def _enqueue_delivery(letter_id: int) -> None:
+    from complaints.tasks import send_coulance_letter
+
+    send_coulance_letter.delay(letter_id)
+
+
+def letter_email(letter: CoulanceLetter) -> EmailMessage:
+    """The email that carries a frozen letter: its text as the body, its PDF attached."""
+    message = EmailMessage(
+        subject=letter.subject,
+        body=letter.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[letter.recipient],
+    )
+    reference = letter.request.complaint.reference
+    message.attach(
+        f"{reference}-v{letter.version}.pdf", bytes(letter.pdf or b""), "application/pdf"
+    )
+    return message
+
+
+def coulance_letter_deliver(*, letter_id: int, now: datetime | None = None) -> bool:
+    """Email a queued letter, at most once; True when this call sent it.
+
+    Three short steps: claim (queued → sending, committed), send, record (sending → sent).
+    A second run of the task, or a duplicate message, finds the letter no longer queued and
+    sends nothing. A transport error puts the claim back (sending → queued) so the retry can
+    send. If the process dies after the mail server took the message but before "sent" is
+    committed, the letter stays "sending" and is not sent again: at most once, because a
+    customer getting a goodwill letter twice is worse than a person checking one letter that
+    is shown as still being sent.
+    """
+    with transaction.atomic():
+        letter = CoulanceLetter.objects.select_for_update().filter(pk=letter_id).first()
+        # Gone, or another run has claimed or sent it already.
+        if letter is None or letter.status != LetterStatus.QUEUED:
+            return False
+        letter.status = LetterStatus.SENDING
+        letter.send_attempts += 1
+        letter.save(update_fields=["status", "send_attempts"])
+
+    try:
+        letter_email(letter).send()
+    except Exception as exc:
+        with transaction.atomic():
+            claimed = _lock_letter(letter)
+            if claimed.status == LetterStatus.SENDING:
+                claimed.status = LetterStatus.QUEUED
+                claimed.last_error = _describe(exc)
+                claimed.save(update_fields=["status", "last_error"])
+        raise
+
+    with transaction.atomic():
+        sent = _lock_letter(letter)
+        sent.status = LetterStatus.SENT
+        sent.sent_at = now or timezone.now()
+        sent.last_error = ""
+        sent.save(update_fields=["status", "sent_at", "last_error"])
+        events.coulance_letter_sent_event(letter=sent, at=sent.sent_at)
+    return True
+
+
+def coulance_letter_delivery_failed(
+    *, letter_id: int, error: str, now: datetime | None = None
+) -> bool:
+    """Give up on a queued letter after the last retry; the agent may send it again."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        letter = CoulanceLetter.objects.select_for_update().filter(pk=letter_id).first()
+        if letter is None or letter.status != LetterStatus.QUEUED:
+            return False
+        letter.status = LetterStatus.FAILED
+        letter.last_error = error[:2000]
+        letter.save(update_fields=["status", "last_error"])
+        events.coulance_letter_failed_event(letter=letter, at=now, error=letter.last_error)
+    return True
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]

@@ -1,0 +1,101 @@
+"""Who decides on a goodwill gesture: the owner's chain of managers and their approval limits.
+
+A request waits for the first manager up the chain who may approve its amount in EUR. The
+chain and the limits can change while a request waits (a transfer, a new team manager, a
+raised limit); ``reroute_pending`` then moves it to whoever decides now.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from complaints.coulance import currencies
+
+# A guard against a loop in ``reports_to`` (A reports to B, B to A).
+_MAX_CHAIN = 20
+
+
+def approval_chain(owner: User) -> list[User]:
+    """The managers who may decide on coulance for ``owner``'s complaints, nearest first.
+
+    The manager of the owner's team (or, without one, the person the owner reports to), then
+    each manager above through ``reports_to``. The owner is never in their own chain.
+    """
+    team = owner.team
+    person = team.manager if team is not None and team.manager_id else owner.reports_to
+    if person is not None and person.pk == owner.pk:
+        person = owner.reports_to
+    chain: list[User] = []
+    seen = {owner.pk}
+    while person is not None and person.pk not in seen and len(chain) < _MAX_CHAIN:
+        chain.append(person)
+        seen.add(person.pk)
+        person = person.reports_to
+    return chain
+
+
+def may_decide_at_all(user: User) -> bool:
+    return user.is_active and user.has_perm("complaints.supervise_complaint")
+
+
+@dataclass
+class Route:
+    """Where a request waits: the first manager up the chain who may approve the amount."""
+
+    waiting_for: User | None
+    passed: list[dict[str, Any]] = field(default_factory=list)
+    pending_reason: str = ""
+
+
+def approval_route(*, owner: User, requester: User, amount_eur: Decimal) -> Route:
+    """Walk the chain: skip the requester, people who cannot approve, and limits too low."""
+    passed: list[dict[str, Any]] = []
+    for person in approval_chain(owner):
+        if person.pk == requester.pk:
+            why = "requester"
+        elif not may_decide_at_all(person):
+            why = "not_a_manager"
+        elif person.approval_limit < amount_eur:
+            why = "limit"
+        else:
+            return Route(waiting_for=person, passed=passed)
+        passed.append(
+            {
+                "user_id": person.pk,
+                "user": str(person),
+                "why": why,
+                "approval_limit": str(person.approval_limit),
+            }
+        )
+    return Route(waiting_for=None, passed=passed, pending_reason=_unroutable_reason(passed))
+
+
+def _unroutable_reason(passed: list[dict[str, Any]]) -> str:
+    limits = [Decimal(p["approval_limit"]) for p in passed if p["why"] == "limit"]
+    if limits:
+        return str(
+            _(
+                "Nobody can approve this yet: the amount is above the approval limit of every "
+                "manager in the chain (the highest is %(limit)s). An administrator can raise a "
+                "limit or set who the top manager reports to."
+            )
+            % {"limit": currencies.format_for_reader(max(limits), "EUR")}
+        )
+    if passed:
+        return str(
+            _(
+                "Nobody can approve this yet: there is no manager in the chain other than the "
+                "person who asked for it."
+            )
+        )
+    return str(
+        _(
+            "Nobody can approve this yet: the owner of the complaint has no manager. An "
+            "administrator can give the team a manager."
+        )
+    )
