@@ -233,7 +233,7 @@ def generate(complaints: int, *, regenerate: bool) -> None:
     from django.utils import timezone
 
     from complaints.models import Complaint
-    from reports import figures
+    from reports import figure_parts
 
     have = Complaint.objects.filter(reference__startswith="BENCH-").count()
     if have >= complaints and not regenerate:
@@ -248,12 +248,12 @@ def generate(complaints: int, *, regenerate: bool) -> None:
         )
     ensure_users()
     today = timezone.localdate()
-    this_month = figures.month_start(today)
+    this_month = figure_parts.month_start(today)
     params: dict[str, Any] = {
         "complaints": complaints,
         "customers": max(complaints // 10, 1),
-        "start": figures.local_midnight(figures.month_start(today, 24)).isoformat(),
-        "end": figures.local_midnight(this_month).isoformat(),
+        "start": figure_parts.local_midnight(figure_parts.month_start(today, 24)).isoformat(),
+        "end": figure_parts.local_midnight(this_month).isoformat(),
     }
     with connection.cursor() as cursor:
         for statement in GENERATE:
@@ -288,14 +288,14 @@ def main() -> int:
     from django.utils import timezone
 
     from complaints.models import Complaint
-    from reports import figures, services
+    from reports import figure_parts, figures, services
     from reports.models import RootCauseReport
 
     total = Complaint.objects.count()
     now = timezone.now()
     start = services.previous_month(now)
     end = services.month_end(start)
-    period = figures.Period(start, end)
+    period = figure_parts.Period(start, end)
     resolved = Complaint.objects.filter(
         resolved_at__gte=period.start_at, resolved_at__lt=period.end_at
     )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from complaints.errors import ErrorCollector
 from complaints.scheduling.outbox import email_build, email_queue
-from reports import figures, policies
+from reports import figure_parts, figures, policies
 from reports.models import ReportKind, RootCauseReport
 
 # A longer range would stop being a report and start being a data export.
@@ -26,11 +26,11 @@ MAX_RANGE_DAYS = 731
 
 def previous_month(now: datetime) -> date:
     """The first day of the month before the one ``now`` falls in, in local (Amsterdam) time."""
-    return figures.month_start(timezone.localdate(now), 1)
+    return figure_parts.month_start(timezone.localdate(now), 1)
 
 
 def month_end(first: date) -> date:
-    return figures.month_start(first, -1) - timedelta(days=1)
+    return figure_parts.month_start(first, -1) - timedelta(days=1)
 
 
 def check_period(
