@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -32,6 +31,7 @@ from rest_framework.response import Response
 
 from complaints.api.common import actor as _actor
 from complaints.api.common import complaint_named as _complaint_from
+from complaints.api.common import error_responses
 from complaints.api.common import valid as _valid
 from complaints.api.pagination import NewestFirstPagination
 from complaints.api.serializers import ModelSerializer, UserSummarySerializer
@@ -46,12 +46,11 @@ from complaints.models import (
     CoulanceStatus,
 )
 
-_ERRORS = {
-    400: OpenApiResponse(description="Invalid data: field names with messages."),
-    403: OpenApiResponse(description="Not allowed for this user (four eyes, role, limit)."),
-    404: OpenApiResponse(description="No such request or letter, or not visible to this user."),
-    409: OpenApiResponse(description="Not possible in the request's or letter's current state."),
-}
+_ERRORS = error_responses(
+    "request or letter",
+    forbidden="Not allowed for this user (four eyes, role, limit).",
+    state="request's or letter's current state",
+)
 
 
 # --- Serializers -----------------------------------------------------------------------------------

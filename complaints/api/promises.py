@@ -12,7 +12,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -20,7 +20,7 @@ from rest_framework.response import Response
 
 from complaints import followups, notifications, promises, selectors
 from complaints.api.common import actor as _actor
-from complaints.api.common import complaint_named
+from complaints.api.common import complaint_named, error_responses
 from complaints.api.common import valid as _valid
 from complaints.api.pagination import DueOrderPagination, NewestCreatedFirstPagination
 from complaints.api.serializers import ModelSerializer, UserSummarySerializer
@@ -35,15 +35,8 @@ from complaints.models import (
     PromiseState,
 )
 
-_ERRORS = {
-    400: OpenApiResponse(description="Invalid data: field names with messages."),
-    403: OpenApiResponse(description="Not allowed for this user."),
-    404: OpenApiResponse(description="No such item, or not visible to this user."),
-}
-_STATE_ERRORS = {
-    **_ERRORS,
-    409: OpenApiResponse(description="Not possible in the item's current state."),
-}
+_ERRORS = error_responses()
+_STATE_ERRORS = error_responses(state="item's current state")
 
 
 # --- Serializers -------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
@@ -17,21 +17,15 @@ from complaints import policies, selectors, services, workflow
 from complaints.api import listing
 from complaints.api import serializers as s
 from complaints.api.common import actor as _actor
+from complaints.api.common import error_responses
 from complaints.api.common import valid as _valid
 from complaints.api.filters import ComplaintFilter, list_filters
 from complaints.api.pagination import NewestFirstPagination
 from complaints.models import Complaint, Customer, RootCause
 from complaints.states import Transition
 
-_ERRORS = {
-    400: OpenApiResponse(description="Invalid data: field names with messages."),
-    403: OpenApiResponse(description="Not allowed for this user."),
-    404: OpenApiResponse(description="No such complaint, or not visible to this user."),
-}
-_TRANSITION_ERRORS = {
-    **_ERRORS,
-    409: OpenApiResponse(description="Not possible in the complaint's current stage."),
-}
+_ERRORS = error_responses("complaint")
+_TRANSITION_ERRORS = error_responses("complaint", state="complaint's current stage")
 
 
 class CustomerViewSet(
