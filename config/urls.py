@@ -17,7 +17,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/", include("complaints.api.urls")),
-    path("api/", include("reports.api_urls")),
+    path("api/", include("reports.api.urls")),
     path("survey/<str:token>/", survey, name="survey"),
     path("", include("reports.urls")),
     path("", include("complaints.web.urls")),

@@ -1,0 +1,1 @@
+"""REST endpoints of the learning organisation: corrective actions, root-cause reports, taxonomy."""

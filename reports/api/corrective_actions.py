@@ -1,0 +1,261 @@
+"""REST endpoints for corrective actions: what the organisation changes because of a root cause.
+
+Refusals come in the usual order: 404 (not visible), 403 (not allowed), 409 (not in a state for
+this), then 400 (the data); the services check again under their row locks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import User
+from complaints.api.common import actor as _actor
+from complaints.api.common import error_responses
+from complaints.api.common import valid as _valid
+from complaints.api.pagination import OldestFirstPagination
+from complaints.api.serializers import ModelSerializer, UserSummarySerializer
+from complaints.errors import InvalidData
+from complaints.models import Complaint, RootCause
+from reports import actions
+from reports.models import ActionStatus, CorrectiveAction
+
+_ERRORS = error_responses()
+_STATE_ERRORS = error_responses(state="item's current state")
+
+
+class ActionPagination(OldestFirstPagination):
+    ordering = ("due_on", "id")
+
+
+class EffectSerializer(serializers.Serializer):
+    window_days = serializers.IntegerField()
+    before = serializers.IntegerField()
+    after = serializers.IntegerField()
+    change = serializers.FloatField(allow_null=True)
+
+
+class CorrectiveActionSerializer(ModelSerializer):
+    root_cause: serializers.SlugRelatedField[RootCause] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    owner = UserSummarySerializer(read_only=True)
+    created_by = UserSummarySerializer(read_only=True)
+    complaints = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+    effect = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CorrectiveAction
+        fields = [
+            "id",
+            "root_cause",
+            "title",
+            "description",
+            "owner",
+            "due_on",
+            "status",
+            "overdue",
+            "complaints",
+            "result",
+            "drop_reason",
+            "created_by",
+            "created_at",
+            "started_at",
+            "done_at",
+            "dropped_at",
+            "effect",
+        ]
+        read_only_fields = fields
+
+    def get_complaints(self, obj: CorrectiveAction) -> list[str]:
+        """The references of the complaints that showed the cause."""
+        return sorted(c.reference for c in obj.complaints.all())
+
+    def get_overdue(self, obj: CorrectiveAction) -> bool:
+        return obj.is_overdue(actions.local_today())
+
+    @extend_schema_field(EffectSerializer(allow_null=True))
+    def get_effect(self, obj: CorrectiveAction) -> dict[str, Any] | None:
+        effect = actions.action_effect(action=obj)
+        if effect is None:
+            return None
+        return {
+            "window_days": effect.window_days,
+            "before": effect.before,
+            "after": effect.after,
+            "change": effect.change,
+        }
+
+
+class ActionCreateSerializer(serializers.Serializer):
+    root_cause = serializers.SlugRelatedField(
+        slug_field="code", queryset=RootCause.objects.all(), help_text="The cause's code."
+    )
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    due_on = serializers.DateField()
+    complaints = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        default=list,
+        help_text="References of complaints that showed the cause, e.g. KL-2026-000123.",
+    )
+
+
+class ActionUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False)
+    due_on = serializers.DateField(required=False)
+
+
+class LinkSerializer(serializers.Serializer):
+    complaints = serializers.ListField(child=serializers.CharField(), min_length=1)
+
+
+class CompleteSerializer(serializers.Serializer):
+    result = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DropSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+def _complaints(references: list[str]) -> list[Complaint]:
+    """The complaints with these references; 400 naming those that do not exist."""
+    found = list(Complaint.objects.filter(reference__in=set(references)))
+    missing = sorted(set(references) - {c.reference for c in found})
+    if missing:
+        raise InvalidData(
+            {
+                "complaints": [
+                    _("No complaint with these references: %(refs)s.")
+                    % {"refs": ", ".join(missing)}
+                ]
+            }
+        )
+    return found
+
+
+class CorrectiveActionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Corrective actions (verbeteracties): raised by Quality on one root cause, with an owner
+    and a due date; open → in progress → done, or dropped with a reason."""
+
+    serializer_class = CorrectiveActionSerializer
+    pagination_class = ActionPagination
+
+    def get_queryset(self) -> QuerySet[CorrectiveAction]:
+        if getattr(self, "swagger_fake_view", False):
+            return CorrectiveAction.objects.none()
+        params = self.request.query_params
+        filters: dict[str, Any] = {
+            "status": params.get("status") or None,
+            "overdue": params.get("overdue") in {"1", "true", "yes"},
+        }
+        if code := params.get("root_cause"):
+            filters["root_cause"] = RootCause.objects.filter(code=code).first() or -1
+        return actions.action_list(user=_actor(self.request), filters=filters).prefetch_related(
+            "complaints"
+        )
+
+    def get_object(self) -> CorrectiveAction:
+        try:
+            pk = int(self.kwargs["pk"])
+        except ValueError:
+            raise Http404 from None
+        return get_object_or_404(self.get_queryset(), pk=pk)
+
+    def _answer(self, item: CorrectiveAction, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=item.pk)
+        return Response(CorrectiveActionSerializer(fresh).data, status=code)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=ActionStatus.values),
+            OpenApiParameter("root_cause", str, description="A cause's or group's code."),
+            OpenApiParameter("overdue", bool),
+        ]
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        request=ActionCreateSerializer,
+        responses={201: CorrectiveActionSerializer, 400: _ERRORS[400], 403: _ERRORS[403]},
+    )
+    def create(self, request: Request) -> Response:
+        actor = _actor(request)
+        actions.check_may_raise(actor)  # 403 whatever the payload
+        data = _valid(ActionCreateSerializer, request)
+        data["complaints"] = _complaints(data["complaints"])
+        created = actions.action_create(actor=actor, **data)
+        return self._answer(created, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=ActionUpdateSerializer, responses={200: CorrectiveActionSerializer, **_STATE_ERRORS}
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        item = self.get_object()
+        actions.check_may_change(item, _actor(request))
+        data = _valid(ActionUpdateSerializer, request)
+        return self._answer(actions.action_update(action=item, actor=_actor(request), **data))
+
+    @extend_schema(
+        request=LinkSerializer, responses={200: CorrectiveActionSerializer, **_STATE_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def link(self, request: Request, pk: str) -> Response:
+        """Link complaints (by reference) that showed the action's root cause."""
+        item = self.get_object()
+        actions.check_may_change(item, _actor(request))
+        data = _valid(LinkSerializer, request)
+        linked = actions.action_link_complaints(
+            action=item, complaints=_complaints(data["complaints"]), actor=_actor(request)
+        )
+        return self._answer(linked)
+
+    @extend_schema(request=None, responses={200: CorrectiveActionSerializer, **_STATE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def start(self, request: Request, pk: str) -> Response:
+        """Open → in progress (Quality or the action's owner)."""
+        item = self.get_object()
+        return self._answer(actions.action_step(action=item, step="start", actor=_actor(request)))
+
+    @extend_schema(
+        request=CompleteSerializer, responses={200: CorrectiveActionSerializer, **_STATE_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: str) -> Response:
+        """In progress → done, with what was done; the effect is measured from then on."""
+        item = self.get_object()
+        actions.check_may_change(item, _actor(request), step="complete")
+        data = _valid(CompleteSerializer, request)
+        return self._answer(
+            actions.action_step(action=item, step="complete", actor=_actor(request), **data)
+        )
+
+    @extend_schema(
+        request=DropSerializer, responses={200: CorrectiveActionSerializer, **_STATE_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def drop(self, request: Request, pk: str) -> Response:
+        """Open or in progress → dropped, with the reason."""
+        item = self.get_object()
+        actions.check_may_change(item, _actor(request), step="drop")
+        data = _valid(DropSerializer, request)
+        return self._answer(
+            actions.action_step(action=item, step="drop", actor=_actor(request), **data)
+        )

@@ -1,0 +1,127 @@
+"""REST endpoints for the monthly root-cause reports: list, make, read and export snapshots."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from complaints.api.common import actor as _actor
+from complaints.api.common import error_responses
+from complaints.api.common import valid as _valid
+from complaints.api.pagination import ComplaintCursorPagination
+from complaints.api.serializers import ModelSerializer, UserSummarySerializer
+from reports import exports, policies, selectors, services
+from reports.models import RootCauseReport
+
+_ERRORS = error_responses()
+
+
+class ReportPagination(ComplaintCursorPagination):
+    ordering = ("-period_start", "-id")
+
+
+class ReportSummarySerializer(ModelSerializer):
+    generated_by = UserSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = RootCauseReport
+        fields = [
+            "id",
+            "kind",
+            "period_start",
+            "period_end",
+            "generated_at",
+            "generated_by",
+            "emailed_at",
+        ]
+        read_only_fields = fields
+
+
+class ReportSerializer(ReportSummarySerializer):
+    figures = serializers.JSONField(read_only=True, help_text="Every figure, as stored.")
+
+    class Meta(ReportSummarySerializer.Meta):
+        fields = [*ReportSummarySerializer.Meta.fields, "figures"]
+        read_only_fields = fields
+
+
+class ReportCreateSerializer(serializers.Serializer):
+    start = serializers.DateField(help_text="First local date of the period.")
+    end = serializers.DateField(help_text="Last local date of the period (inclusive, not future).")
+    email = serializers.BooleanField(default=False, help_text="Also email the subscribers.")
+
+
+class RootCauseReportViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Root-cause reports: snapshots of every figure for a month or a date range. Readable by
+    Quality, managers and admins; made on demand by Quality and admins."""
+
+    pagination_class = ReportPagination
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        return ReportSummarySerializer if self.action == "list" else ReportSerializer
+
+    def get_queryset(self) -> QuerySet[RootCauseReport]:
+        if getattr(self, "swagger_fake_view", False):
+            return RootCauseReport.objects.none()
+        return selectors.report_list(user=_actor(self.request))
+
+    def get_object(self) -> RootCauseReport:
+        try:
+            pk = int(self.kwargs["pk"])
+        except ValueError:
+            raise Http404 from None
+        return selectors.report_get(user=_actor(self.request), pk=pk)
+
+    @extend_schema(
+        request=ReportCreateSerializer,
+        responses={201: ReportSerializer, 400: _ERRORS[400], 403: _ERRORS[403]},
+    )
+    def create(self, request: Request) -> Response:
+        """Make a report now for any past month or date range (at most two years)."""
+        actor = _actor(request)
+        policies.ensure_may_manage(actor)  # 403 whatever the payload
+        data = _valid(ReportCreateSerializer, request)
+        report = services.report_generate(actor=actor, **data)
+        return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The raw aggregates."),
+            403: _ERRORS[403],
+            404: _ERRORS[404],
+        }
+    )
+    @action(detail=True, methods=["get"])
+    def csv(self, request: Request, pk: str) -> HttpResponse:
+        """The report's figures as CSV: section, dimension, key, metric, value."""
+        report = self.get_object()
+        response = HttpResponse(exports.report_csv(report), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{exports.csv_filename(report, "csv")}"'
+        )
+        return response
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+            403: _ERRORS[403],
+            404: _ERRORS[404],
+        }
+    )
+    @action(detail=True, methods=["get"])
+    def pdf(self, request: Request, pk: str) -> HttpResponse:
+        """The whole report with its charts as PDF."""
+        report = self.get_object()
+        response = HttpResponse(exports.report_pdf(report), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{exports.csv_filename(report, "pdf")}"'
+        )
+        return response
