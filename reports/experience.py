@@ -16,15 +16,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, W
 from complaints.choices import Emotion, Outcome
 from complaints.models import Complaint, FollowUp, FollowUpState
 from reports.aggregates import Seconds, percentiles
-from reports.figure_parts import (
-    FRACTIONS,
-    Period,
-    cause,
-    cause_values,
-    code_order,
-    share,
-    timing,
-)
+from reports.figure_parts import FRACTIONS, Period, cause, cause_values, code_order, share, timing
 
 NEGATIVE_EMOTIONS = [
     Emotion.ANGRY,

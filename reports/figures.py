@@ -18,14 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import (
-    Count,
-    Min,
-    Q,
-    QuerySet,
-    Sum,
-    Window,
-)
+from django.db.models import Count, Min, Q, QuerySet, Sum, Window
 from django.utils import timezone
 
 from complaints.models import (
