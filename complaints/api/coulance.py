@@ -2,30 +2,26 @@
 
 ``/api/coulance/`` lists, filters and creates requests (the complaint named by its reference);
 ``/api/coulance/{id}/approve|reject/`` decide; ``/api/coulance/{id}/letter/`` is the current
-letter. ``/api/coulance-letters/{id}/`` is one letter version: read, edit the draft, its HTML
-and PDF, and ``send``. Every refusal comes in the order 404, 403, 409, then 400.
+letter (the letter versions themselves are in ``coulance_letters``). Every refusal comes in the
+order 404, 403, 409, then 400.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import mixins, renderers, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -33,18 +29,14 @@ from complaints.api.common import actor as _actor
 from complaints.api.common import complaint_named as _complaint_from
 from complaints.api.common import error_responses
 from complaints.api.common import valid as _valid
+from complaints.api.coulance_letters import LetterSerializer
 from complaints.api.pagination import NewestFirstPagination
 from complaints.api.serializers import ModelSerializer, UserSummarySerializer
 from complaints.choices import Balance, Liability, RequestDomain
-from complaints.coulance import letter_services, letters, selectors
+from complaints.coulance import letter_services, selectors
 from complaints.coulance import services as coulance
 from complaints.errors import TransitionNotAllowed
-from complaints.models import (
-    CoulanceKind,
-    CoulanceLetter,
-    CoulanceRequest,
-    CoulanceStatus,
-)
+from complaints.models import CoulanceKind, CoulanceLetter, CoulanceRequest, CoulanceStatus
 
 _ERRORS = error_responses(
     "request or letter",
@@ -146,44 +138,6 @@ class RejectionSerializer(serializers.Serializer):
     comment = serializers.CharField(help_text="Why not: the requester reads it.")
 
 
-class LetterSerializer(ModelSerializer):
-    coulance_request = serializers.IntegerField(source="request_id", read_only=True)
-    complaint = serializers.CharField(source="request.complaint.reference", read_only=True)
-    created_by = UserSummarySerializer(read_only=True)
-    edited_by = UserSummarySerializer(read_only=True, allow_null=True)
-    frozen_by = UserSummarySerializer(read_only=True, allow_null=True)
-
-    class Meta:
-        model = CoulanceLetter
-        fields = [
-            "id",
-            "coulance_request",
-            "complaint",
-            "version",
-            "language",
-            "subject",
-            "body",
-            "status",
-            "created_by",
-            "created_at",
-            "edited_by",
-            "edited_at",
-            "frozen_by",
-            "frozen_at",
-            "content_hash",
-            "recipient",
-            "send_attempts",
-            "sent_at",
-            "last_error",
-        ]
-        read_only_fields = fields
-
-
-class LetterUpdateSerializer(serializers.Serializer):
-    subject = serializers.CharField(required=False, allow_blank=True)
-    body = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-
-
 class NewVersionSerializer(serializers.Serializer):
     regenerate = serializers.BooleanField(
         required=False,
@@ -228,62 +182,6 @@ class CoulanceFilter(django_filters.FilterSet):
             if value not in (None, "", [])
         }
         return selectors.coulance_filter(queryset, given)
-
-
-# --- Renderers -------------------------------------------------------------------------------------
-
-
-class PDFRenderer(renderers.BaseRenderer):
-    """Bytes as ``application/pdf``; an error (a dict) is answered as JSON instead."""
-
-    media_type = "application/pdf"
-    format = "pdf"
-    charset = None
-    render_style = "binary"
-
-    def render(
-        self,
-        data: Any,
-        accepted_media_type: str | None = None,
-        renderer_context: Mapping[str, Any] | None = None,
-    ) -> bytes:
-        if isinstance(data, bytes | bytearray | memoryview):
-            return bytes(data)
-        response = (renderer_context or {}).get("response")
-        if response is not None:
-            response["Content-Type"] = "application/json"
-        return json.dumps(data, default=str).encode()
-
-
-class HTMLRenderer(renderers.StaticHTMLRenderer):
-    """The letter page as ``text/html``; an error is answered as JSON."""
-
-    def render(
-        self,
-        data: Any,
-        accepted_media_type: str | None = None,
-        renderer_context: Mapping[str, Any] | None = None,
-    ) -> Any:
-        if isinstance(data, str):
-            return data
-        response = (renderer_context or {}).get("response")
-        if response is not None:
-            response["Content-Type"] = "application/json"
-        return json.dumps(data, default=str)
-
-
-class OneFormatNegotiation(BaseContentNegotiation):
-    """For endpoints that answer in one format only: always that one, whatever the suffix
-    or Accept header says, so that a refusal (401/403/404) is never hidden behind a 404 or
-    406 about the format."""
-
-    def select_parser(self, request: Request, parsers: Any) -> Any:
-        return parsers[0] if parsers else None
-
-    def select_renderer(
-        self, request: Request, renderers: Any, format_suffix: str | None = None
-    ) -> tuple[Any, str]:
-        return renderers[0], renderers[0].media_type
 
 
 # --- Views -----------------------------------------------------------------------------------------
@@ -421,79 +319,3 @@ class CoulanceRequestViewSet(
                 }
             ).data
         )
-
-
-class CoulanceLetterViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """One version of a coulance letter: review and edit the draft, preview, send."""
-
-    serializer_class = LetterSerializer
-    pagination_class = None
-    filterset_class = None
-
-    def get_queryset(self) -> QuerySet[CoulanceLetter]:
-        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
-            return CoulanceLetter.objects.none()
-        return CoulanceLetter.objects.filter(
-            request__in=selectors.coulance_visible(user=_actor(self.request))
-        )
-
-    def get_object(self) -> CoulanceLetter:
-        try:
-            pk = int(self.kwargs["pk"])
-        except ValueError:
-            raise Http404 from None
-        return selectors.coulance_letter_get_for_user(user=_actor(self.request), pk=pk)
-
-    @extend_schema(responses={200: LetterSerializer, 404: _ERRORS[404]})
-    def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(LetterSerializer(self.get_object()).data)
-
-    @extend_schema(request=LetterUpdateSerializer, responses={200: LetterSerializer, **_ERRORS})
-    def partial_update(self, request: Request, pk: str) -> Response:
-        """Edit the draft's subject or text; a frozen or sent letter answers 409."""
-        letter = self.get_object()
-        letter_services.check_may_handle_letter(letter, _actor(request))
-        letter_services.check_letter_is_draft(letter)
-        data = _valid(LetterUpdateSerializer, request)
-        letter = letter_services.coulance_letter_update(
-            letter=letter, actor=_actor(request), **data
-        )
-        return Response(LetterSerializer(letter).data)
-
-    @extend_schema(
-        responses={(200, "text/html"): OpenApiTypes.STR, 404: _ERRORS[404]},
-    )
-    @action(
-        detail=True,
-        methods=["get"],
-        renderer_classes=[HTMLRenderer],
-        content_negotiation_class=OneFormatNegotiation,
-    )
-    def html(self, request: Request, pk: str) -> Response:
-        """The letter as it will be printed (a draft is dated today)."""
-        return Response(letters.render_html(self.get_object()))
-
-    @extend_schema(
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: _ERRORS[404]},
-    )
-    @action(
-        detail=True,
-        methods=["get"],
-        renderer_classes=[PDFRenderer],
-        content_negotiation_class=OneFormatNegotiation,
-    )
-    def pdf(self, request: Request, pk: str) -> Response:
-        """The frozen PDF as it was sent; for a draft, a preview rendered now (not stored)."""
-        letter = self.get_object()
-        content = bytes(letter.pdf) if letter.pdf else letters.render_pdf(letter)
-        filename = f"{letter.request.complaint.reference}-v{letter.version}.pdf"
-        return Response(content, headers={"Content-Disposition": f'inline; filename="{filename}"'})
-
-    @extend_schema(request=None, responses={202: LetterSerializer, **_ERRORS})
-    @action(detail=True, methods=["post"])
-    def send(self, request: Request, pk: str) -> Response:
-        """Freeze the letter (text, PDF, SHA-256) and email it to the customer."""
-        letter = letter_services.coulance_letter_send(
-            letter=self.get_object(), actor=_actor(request)
-        )
-        return Response(LetterSerializer(letter).data, status=status.HTTP_202_ACCEPTED)

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from rest_framework.routers import DefaultRouter
 
-from complaints.api.coulance import CoulanceLetterViewSet, CoulanceRequestViewSet
+from complaints.api.coulance import CoulanceRequestViewSet
+from complaints.api.coulance_letters import CoulanceLetterViewSet
 from complaints.api.promises import FollowUpViewSet, NotificationViewSet, PromiseViewSet
 from complaints.api.views import ComplaintViewSet, CustomerViewSet, RootCauseViewSet
 

@@ -1,0 +1,64 @@
+"""Renderers for endpoints that answer with a document (PDF, HTML) instead of JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from rest_framework import renderers
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.request import Request
+
+
+class PDFRenderer(renderers.BaseRenderer):
+    """Bytes as ``application/pdf``; an error (a dict) is answered as JSON instead."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        if isinstance(data, bytes | bytearray | memoryview):
+            return bytes(data)
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return json.dumps(data, default=str).encode()
+
+
+class HTMLRenderer(renderers.StaticHTMLRenderer):
+    """The letter page as ``text/html``; an error is answered as JSON."""
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> Any:
+        if isinstance(data, str):
+            return data
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return json.dumps(data, default=str)
+
+
+class OneFormatNegotiation(BaseContentNegotiation):
+    """For endpoints that answer in one format only: always that one, whatever the suffix
+    or Accept header says, so that a refusal (401/403/404) is never hidden behind a 404 or
+    406 about the format."""
+
+    def select_parser(self, request: Request, parsers: Any) -> Any:
+        return parsers[0] if parsers else None
+
+    def select_renderer(
+        self, request: Request, renderers: Any, format_suffix: str | None = None
+    ) -> tuple[Any, str]:
+        return renderers[0], renderers[0].media_type
