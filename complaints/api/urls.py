@@ -4,7 +4,8 @@ from rest_framework.routers import DefaultRouter
 
 from complaints.api.coulance import CoulanceRequestViewSet
 from complaints.api.coulance_letters import CoulanceLetterViewSet
-from complaints.api.promises import FollowUpViewSet, NotificationViewSet, PromiseViewSet
+from complaints.api.notifications import NotificationViewSet
+from complaints.api.promises import FollowUpViewSet, PromiseViewSet
 from complaints.api.views import ComplaintViewSet, CustomerViewSet, RootCauseViewSet
 
 router = DefaultRouter()
