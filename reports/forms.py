@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import RootCause
+from reports.import_mappings import MAPPINGS
 
 
 class PeriodForm(forms.Form):
@@ -66,8 +67,6 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from reports.imports import MAPPINGS
-
         field = self.fields["mapping"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(m.name, m.label) for m in MAPPINGS.values()]

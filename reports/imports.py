@@ -5,9 +5,8 @@ names an unknown root cause or channel, is rejected with its row number and the 
 never stops or corrupts the others. Importing the same file twice creates nothing new: every
 record is remembered per source by its external id (``ImportedComplaint``).
 
-Two mappings are built in: ``cfpb`` (the US Consumer Financial Protection Bureau's export
-layout, whose issues are mapped onto our taxonomy) and ``klachtwijzer`` (our own columns, with
-root-cause codes).
+The mappings (``cfpb``, the US Consumer Financial Protection Bureau's export layout, and
+``klachtwijzer``, our own columns) are in ``import_mappings``.
 """
 
 from __future__ import annotations
@@ -16,144 +15,26 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import IO, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from complaints import events
-from complaints.choices import Channel, Emotion, Outcome
+from complaints.choices import Emotion
 from complaints.errors import ErrorCollector
 from complaints.models import Complaint, Customer, RootCause
 from complaints.services import deadlines_for, reference_next
 from complaints.states import Stage
 from reports import policies
+from reports.import_mappings import Mapping
 from reports.models import ImportedComplaint, ImportRun
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class Mapping:
-    """Which column holds what, and how a source's values become ours."""
-
-    name: str
-    label: Any
-    external_id: str
-    received_at: str
-    channel: str
-    subject: str
-    facts: tuple[str, ...]
-    category: tuple[str, ...] = ()
-    root_cause: str = ""
-    outcome: str = ""
-    acknowledged_at: str = ""
-    resolved_at: str = ""
-    emotion_at_intake: str = ""
-    emotion_at_resolution: str = ""
-    alternatives_offered: str = ""
-    channels: dict[str, str] = field(default_factory=dict)
-    outcomes: dict[str, str] = field(default_factory=dict)
-    # Outcome values that mean "not resolved yet": such rows are imported as received.
-    open_outcomes: tuple[str, ...] = ("",)
-    # (regular expression on the root-cause column, cause code): first match wins.
-    cause_rules: tuple[tuple[str, str], ...] = ()
-    default_cause: str = ""
-
-    @property
-    def required_columns(self) -> set[str]:
-        names = {self.external_id, self.received_at, self.channel, self.subject, *self.facts}
-        optional = (
-            self.root_cause,
-            self.outcome,
-            self.acknowledged_at,
-            self.resolved_at,
-            self.emotion_at_intake,
-            self.emotion_at_resolution,
-            self.alternatives_offered,
-            *self.category,
-        )
-        return names | {name for name in optional if name}
-
-
-CFPB = Mapping(
-    name="cfpb",
-    label=gettext_lazy("CFPB consumer complaint export"),
-    external_id="Complaint ID",
-    received_at="Date received",
-    channel="Submitted via",
-    subject="Issue",
-    facts=("Consumer complaint narrative", "Issue", "Sub-issue"),
-    category=("Product", "Sub-product"),
-    root_cause="Issue",
-    outcome="Company response to consumer",
-    acknowledged_at="Date sent to company",
-    resolved_at="Date sent to company",
-    channels={
-        "Web": Channel.WEB_FORM,
-        "Referral": Channel.LETTER,
-        "Phone": Channel.PHONE,
-        "Postal mail": Channel.LETTER,
-        "Fax": Channel.LETTER,
-        "Email": Channel.EMAIL,
-    },
-    outcomes={
-        "Closed with monetary relief": Outcome.UPHELD,
-        "Closed with non-monetary relief": Outcome.PARTLY_UPHELD,
-        "Closed with relief": Outcome.PARTLY_UPHELD,
-        "Closed with explanation": Outcome.NOT_UPHELD,
-        "Closed without relief": Outcome.NOT_UPHELD,
-        "Closed": Outcome.NOT_UPHELD,
-    },
-    open_outcomes=("", "In progress", "Untimely response"),
-    cause_rules=(
-        (r"incorrect information|improper use|not owed|identity|credit report", "website-it-data"),
-        (r"fee|charge|interest|billing|payoff|balance", "billing-unexpected-charge"),
-        (r"payment|funds|transaction|deposit", "billing-incorrect-amount"),
-        (
-            r"communication|notification|disclosure|false statement|information",
-            "communication-unclear",
-        ),
-        (
-            r"investigation|dispute|didn't receive|did not receive|problem with",
-            "communication-no-response",
-        ),
-        (r"threat|harass|took or threatened", "staff-behaviour-attitude"),
-        (r"fraud|scam|unauthori", "third-party-supplier"),
-        (r"closing|opening|cancel|term", "policy-cancellation"),
-        (r"struggling|repay|loan modification|collection", "policy-contract-terms"),
-        (r"advertis|marketing|offer|rewards", "product-expectation"),
-        (r"managing|servicing|trouble|getting|applying", "process-procedure"),
-    ),
-    default_cause="process-procedure",
-)
-
-KLACHTWIJZER = Mapping(
-    name="klachtwijzer",
-    label=gettext_lazy("Klachtwijzer columns (root-cause codes)"),
-    external_id="id",
-    received_at="received_at",
-    channel="channel",
-    subject="subject",
-    facts=("facts",),
-    category=("category",),
-    root_cause="root_cause",
-    outcome="outcome",
-    acknowledged_at="acknowledged_at",
-    resolved_at="resolved_at",
-    emotion_at_intake="emotion_at_intake",
-    emotion_at_resolution="emotion_at_resolution",
-    alternatives_offered="alternatives_offered",
-    channels={value: value for value in Channel.values},
-    outcomes={value: value for value in Outcome.values},
-)
-
-MAPPINGS = {m.name: m for m in (CFPB, KLACHTWIJZER)}
 
 
 class ImportRefused(Exception):

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from complaints.errors import ActionForbidden, InvalidData
 from complaints.web.common import actor, add_domain_errors
-from reports import imports, policies
+from reports import import_mappings, imports, policies
 from reports.forms import ImportForm
 from reports.models import ImportRun
 
@@ -45,7 +45,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
             try:
                 run = imports.import_csv(
                     text=text,
-                    mapping=imports.MAPPINGS[form.cleaned_data["mapping"]],
+                    mapping=import_mappings.MAPPINGS[form.cleaned_data["mapping"]],
                     source=form.cleaned_data["source"],
                     actor=actor(request),
                     owner=actor(request),

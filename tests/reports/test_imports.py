@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from complaints.errors import ActionForbidden
 from complaints.models import Complaint
-from reports import figures, imports
+from reports import figures, import_mappings, imports
 from reports.models import ImportedComplaint, ImportRun
 from tests.factories import root_cause
 from tests.reports.conftest import snapshot as db_snapshot
@@ -33,7 +33,7 @@ def _own(*lines: str) -> str:
 def test_the_cfpb_excerpt_imports_and_a_second_run_creates_nothing(quality):
     text = (FIXTURES / "cfpb_excerpt.csv").read_text(encoding="utf-8")
     run = imports.import_csv(
-        text=text, mapping=imports.CFPB, source="cfpb", actor=quality, owner=quality
+        text=text, mapping=import_mappings.CFPB, source="cfpb", actor=quality, owner=quality
     )
     assert (run.rows, run.imported, run.skipped, run.rejected) == (40, 40, 0, [])
     closed = Complaint.objects.filter(stage="closed")
@@ -46,7 +46,7 @@ def test_the_cfpb_excerpt_imports_and_a_second_run_creates_nothing(quality):
 
     before = db_snapshot()
     again = imports.import_csv(
-        text=text, mapping=imports.CFPB, source="cfpb", actor=quality, owner=quality
+        text=text, mapping=import_mappings.CFPB, source="cfpb", actor=quality, owner=quality
     )
     assert (again.imported, again.skipped) == (0, 40)
     after = db_snapshot()
@@ -62,7 +62,11 @@ def test_rejected_rows_are_reported_with_number_and_reason_and_the_rest_imports(
         "a5,2026-03-02,email,Nog open,Feiten,Post,,,,,frustrated,,",
     )
     run = imports.import_csv(
-        text=text, mapping=imports.KLACHTWIJZER, source="legacy", actor=quality, owner=quality
+        text=text,
+        mapping=import_mappings.KLACHTWIJZER,
+        source="legacy",
+        actor=quality,
+        owner=quality,
     )
     assert (run.imported, run.skipped) == (2, 0)
     assert [(r["row"], r["external_id"]) for r in run.rejected] == [(3, "a2"), (4, "a3"), (5, "a4")]
@@ -79,7 +83,7 @@ def test_a_file_without_the_mappings_columns_is_refused_and_nothing_is_written(q
     with pytest.raises(imports.ImportRefused, match="lacks the columns"):
         imports.import_csv(
             text="just,some\n1,2\n",
-            mapping=imports.CFPB,
+            mapping=import_mappings.CFPB,
             source="cfpb",
             actor=quality,
             owner=quality,
@@ -90,7 +94,9 @@ def test_a_file_without_the_mappings_columns_is_refused_and_nothing_is_written(q
 
 def test_agents_may_not_import(agent):
     with pytest.raises(ActionForbidden):
-        imports.import_csv(text="", mapping=imports.CFPB, source="cfpb", actor=agent, owner=agent)
+        imports.import_csv(
+            text="", mapping=import_mappings.CFPB, source="cfpb", actor=agent, owner=agent
+        )
 
 
 def test_the_command_shows_progress_and_the_rejections(quality, capsys, tmp_path):
@@ -143,12 +149,12 @@ def test_agents_do_not_get_the_upload_page(client, agent):
 def test_the_whole_cfpb_sample_imports_and_reports(quality):
     text = SHARED_CFPB.read_text(encoding="utf-8")
     run = imports.import_csv(
-        text=text, mapping=imports.CFPB, source="cfpb", actor=quality, owner=quality
+        text=text, mapping=import_mappings.CFPB, source="cfpb", actor=quality, owner=quality
     )
     assert run.rows == 4968 and run.imported + len(run.rejected) == 4968
     assert run.imported > 4900
     again = imports.import_csv(
-        text=text, mapping=imports.CFPB, source="cfpb", actor=quality, owner=quality
+        text=text, mapping=import_mappings.CFPB, source="cfpb", actor=quality, owner=quality
     )
     assert again.imported == 0 and again.skipped == run.imported
     april = figures.compute(start=date(2019, 4, 1), end=date(2019, 4, 30))

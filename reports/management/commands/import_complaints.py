@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
 from complaints.errors import InvalidData
-from reports import imports
+from reports import import_mappings, imports
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="the CSV file (UTF-8)")
-        parser.add_argument("--mapping", choices=sorted(imports.MAPPINGS), default="cfpb")
+        parser.add_argument("--mapping", choices=sorted(import_mappings.MAPPINGS), default="cfpb")
         parser.add_argument(
             "--source", help="name of the source, the scope of its ids (default: the mapping)"
         )
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         owner = User.objects.filter(username=options["owner"], is_active=True).first()
         if owner is None:
             raise CommandError(f"No active user {options['owner']!r}.")
-        mapping = imports.MAPPINGS[options["mapping"]]
+        mapping = import_mappings.MAPPINGS[options["mapping"]]
         show = not options["quiet_progress"]
         try:
             run = imports.import_csv(
