@@ -10,6 +10,9 @@ class ComplaintsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
+        from accounts.signals import approvers_changed
+        from complaints.coulance.routing import on_approvers_changed
         from config.timestamps import read_timestamps_faster
 
         connection_created.connect(read_timestamps_faster, dispatch_uid="iso-timestamps")
+        approvers_changed.connect(on_approvers_changed, dispatch_uid="coulance-reroute")

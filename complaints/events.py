@@ -173,6 +173,35 @@ def coulance_escalated_event(
     )
 
 
+def coulance_rerouted_event(
+    *,
+    request: CoulanceRequest,
+    actor: User | None,
+    at: datetime,
+    before: User | None,
+    passed: list[dict[str, Any]],
+    cause: str,
+) -> ComplaintEvent:
+    """A pending request now waits for someone else (``before`` → ``waiting_for``), because
+    the chain or a limit changed (``cause``: "transfer" or "approvers")."""
+    return _event(
+        complaint=request.complaint,
+        type=EventType.COULANCE_REROUTED,
+        actor=actor,
+        at=at,
+        payload={
+            **_coulance_payload(request),
+            "cause": cause,
+            "from_user_id": before.pk if before else None,
+            "from_user": str(before) if before else "",
+            "passed": passed,
+            "waiting_for_id": request.waiting_for_id,
+            "waiting_for": str(request.waiting_for) if request.waiting_for else "",
+            "pending_reason": request.pending_reason,
+        },
+    )
+
+
 def coulance_approved_event(
     *, request: CoulanceRequest, actor: User, at: datetime
 ) -> ComplaintEvent:

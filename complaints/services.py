@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from complaints import deadlines, events, policies
 from complaints.choices import Channel, Direction, Emotion, InteractionKind, Language, Priority
+from complaints.coulance import routing
 from complaints.errors import ActionForbidden, ErrorCollector, TransitionNotAllowed
 from complaints.models import (
     CallbackPromise,
@@ -336,6 +337,11 @@ def complaint_transfer(
             from_user=previous,
             to_user=to_user,
             reason=reason.strip(),
+        )
+        # A pending goodwill gesture now goes to the new owner's manager (after the transfer's
+        # event, so the audit trail reads in the order things happened).
+        routing.reroute_pending(
+            cause=routing.TRANSFER, complaint_id=locked.pk, actor=actor, now=now
         )
     return locked
 

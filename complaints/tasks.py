@@ -7,7 +7,7 @@ from typing import Any
 
 from celery import Task, shared_task
 
-from complaints.coulance import letter_services
+from complaints.coulance import letter_services, routing
 
 # Transport errors are worth retrying; anything else is a bug and fails the letter at once.
 TRANSPORT_ERRORS = (smtplib.SMTPException, OSError)
@@ -42,3 +42,10 @@ class _LetterTask(Task):  # type: ignore[type-arg]
 def send_coulance_letter(letter_id: int) -> bool:
     """Email a frozen coulance letter; a second run finds it claimed or sent and does nothing."""
     return letter_services.coulance_letter_deliver(letter_id=letter_id)
+
+
+@shared_task(name="complaints.coulance.reroute", ignore_result=True)
+def reroute_coulance() -> int:
+    """Re-route pending coulance requests whose approver changed outside the admin (a shell,
+    a script, a role given through the group's page); the admin's saves do it at once."""
+    return len(routing.reroute_pending(cause=routing.APPROVERS))

@@ -228,6 +228,12 @@ CELERY_BEAT_SCHEDULE["monthly-root-cause-report"] = {
     "task": "reports.monthly_report",
     "schedule": crontab(minute=0, hour=6, day_of_month=1),
 }
+# Pending coulance requests follow changes of limits, roles and managers made outside the admin.
+CELERY_BEAT_SCHEDULE["reroute-coulance"] = {
+    "task": "complaints.coulance.reroute",
+    "schedule": 15 * 60.0,
+    "options": {"expires": 15 * 60.0},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Email ------------------------------------------------------------------------------------

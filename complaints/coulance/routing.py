@@ -7,14 +7,25 @@ raised limit); ``reroute_pending`` then moves it to whoever decides now.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from complaints import events
 from complaints.coulance import currencies
+from complaints.models import CoulanceRequest, CoulanceStatus
+
+logger = logging.getLogger(__name__)
+
+# Why a pending request is looked at again (the event's "cause").
+TRANSFER, APPROVERS = "transfer", "approvers"
 
 # A guard against a loop in ``reports_to`` (A reports to B, B to A).
 _MAX_CHAIN = 20
@@ -99,3 +110,72 @@ def _unroutable_reason(passed: list[dict[str, Any]]) -> str:
             "administrator can give the team a manager."
         )
     )
+
+
+# --- Re-routing --------------------------------------------------------------------------------
+
+
+def reroute_pending(
+    *,
+    cause: str,
+    complaint_id: int | None = None,
+    actor: User | None = None,
+    now: datetime | None = None,
+) -> list[CoulanceRequest]:
+    """Move each pending request (of one complaint, or all of them) to whoever decides it now.
+
+    A request waits for the first manager up the owner's chain who may approve its amount.
+    That person changes when the complaint changes owner, or when a limit, a role, a team's
+    manager or a ``reports_to`` changes: the request then moves, with a ``coulance_rerouted``
+    event saying from whom to whom. A request that would wait for the same person is left
+    alone, so running this again changes nothing. Each request is re-routed under its own row
+    lock, so a manager deciding at the same moment either decides first (and the request is
+    no longer pending) or sees the new route.
+    """
+    now = now or timezone.now()
+    pending = CoulanceRequest.objects.filter(status=CoulanceStatus.PENDING)
+    if complaint_id is not None:
+        pending = pending.filter(complaint_id=complaint_id)
+    moved: list[CoulanceRequest] = []
+    for pk in pending.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            request = (
+                CoulanceRequest.objects.select_for_update()
+                .filter(pk=pk, status=CoulanceStatus.PENDING)
+                .first()
+            )
+            if request is None:  # decided since the list was read
+                continue
+            owner = User.objects.select_related("team__manager").get(pk=request.complaint.owner_id)
+            route = approval_route(
+                owner=owner, requester=request.requested_by, amount_eur=request.amount_eur
+            )
+            waiting_for_id = route.waiting_for.pk if route.waiting_for else None
+            if waiting_for_id == request.waiting_for_id:
+                continue
+            before = request.waiting_for
+            request.waiting_for = route.waiting_for
+            request.pending_reason = route.pending_reason
+            request.save(update_fields=["waiting_for", "pending_reason"])
+            events.coulance_rerouted_event(
+                request=request,
+                actor=actor,
+                at=now,
+                before=before,
+                passed=route.passed,
+                cause=cause,
+            )
+            moved.append(request)
+    return moved
+
+
+def on_approvers_changed(sender: object, *, actor: User | None = None, **kwargs: Any) -> None:
+    """Receiver of ``accounts.signals.approvers_changed``: re-route every pending request.
+
+    It runs after the admin's change has committed; should it fail, the change stands and the
+    periodic ``complaints.coulance.reroute`` task does the re-routing within 15 minutes.
+    """
+    try:
+        reroute_pending(cause=APPROVERS, actor=actor)
+    except Exception:
+        logger.exception("Re-routing pending coulance requests failed; the periodic task retries")

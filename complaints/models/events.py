@@ -21,6 +21,7 @@ class EventType(models.TextChoices):
     DETAILS_CHANGED = "details_changed", _("Details changed")
     COULANCE_REQUESTED = "coulance_requested", _("Coulance requested")
     COULANCE_ESCALATED = "coulance_escalated", _("Coulance request escalated")
+    COULANCE_REROUTED = "coulance_rerouted", _("Coulance request re-routed")
     COULANCE_APPROVED = "coulance_approved", _("Coulance approved")
     COULANCE_REJECTED = "coulance_rejected", _("Coulance rejected")
     COULANCE_LETTER_DRAFTED = "coulance_letter_drafted", _("Coulance letter drafted")

@@ -120,6 +120,10 @@ def _event_detail(event: ComplaintEvent) -> str:
         return f"{payload.get('from_user', '')} → {payload.get('to_user', '')}: " + str(
             payload.get("reason", "")
         )
+    if event.type == EventType.COULANCE_REROUTED:
+        before = payload.get("from_user") or _("nobody")
+        now_waiting = payload.get("waiting_for") or payload.get("pending_reason", "")
+        return f"{before} → {now_waiting}"
     if event.type == EventType.INTERACTION_ADDED and payload.get("kind") in InteractionKind:
         return str(InteractionKind(payload["kind"]).label)
     for key in ("acknowledgement", "apology", "next_steps", "resolution_summary", "reason"):
