@@ -16,6 +16,19 @@ class Channel(models.TextChoices):
     SOCIAL = "social", _("Social media")
 
 
+# How we get in touch through a channel, as it reads inside a sentence to the customer
+# ("… will contact you by phone on …").
+CONTACT_BY = {
+    Channel.PHONE: _("by phone"),
+    Channel.EMAIL: _("by email"),
+    Channel.CHAT: _("through the chat"),
+    Channel.WEB_FORM: _("through our website"),
+    Channel.LETTER: _("by letter"),
+    Channel.IN_PERSON: _("in person"),
+    Channel.SOCIAL: _("through social media"),
+}
+
+
 class Priority(models.TextChoices):
     LOW = "low", _("Low")
     NORMAL = "normal", _("Normal")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from complaints import events, locks, policies
-from complaints.choices import Channel
+from complaints.choices import CONTACT_BY, Channel
 from complaints.errors import ErrorCollector, TransitionNotAllowed
 from complaints.models import (
     CallbackPromise,
@@ -110,7 +110,7 @@ def promise_add(
                         "customer_name": customer.name,
                         "reference": locked.reference,
                         "moment": timezone.localtime(due_at),
-                        "channel": Channel(promise.channel).label,
+                        "by": CONTACT_BY[Channel(promise.channel)],
                         "owner_name": str(locked.owner),
                         "company": settings.COMPANY_NAME,
                     },

@@ -13,7 +13,7 @@ from complaints.errors import TransitionNotAllowed
 from complaints.states import Stage
 
 LOCALE = Path(__file__).resolve().parent.parent / "locale" / "nl" / "LC_MESSAGES"
-_ENTRY = re.compile(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?) ((?:".*"\n?)+)', re.M)
+_ENTRY = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d\])?) ((?:".*"\n?)+)', re.M)
 
 
 def _entries() -> list[dict[str, str]]:
@@ -44,7 +44,13 @@ def test_compiled_catalogue_matches_the_source():
     stale = [
         e["msgid"]
         for e in _entries()
-        if "msgstr" in e and compiled.gettext(e["msgid"]) != e["msgstr"]
+        if "msgstr" in e
+        and (
+            compiled.pgettext(e["msgctxt"], e["msgid"])
+            if "msgctxt" in e
+            else compiled.gettext(e["msgid"])
+        )
+        != e["msgstr"]
     ]
     assert stale == []
 

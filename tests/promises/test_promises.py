@@ -9,6 +9,7 @@ from django.core import mail
 from django.utils import translation
 
 from complaints import promises, services
+from complaints.choices import CONTACT_BY, Channel
 from complaints.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints.models import (
     CallbackPromise,
@@ -157,6 +158,38 @@ def test_the_customer_can_be_told_when_we_will_call(agent, django_capture_on_com
     assert message.to == ["jane@example.com"]
     assert "2 p.m." in message.body or "14:00" in message.body
     assert complaint.reference in message.body
+    assert "will contact you by phone on" in message.body
+
+
+@pytest.mark.parametrize(
+    ("channel", "language", "phrase"),
+    [
+        ("email", "en", "will contact you by email on"),
+        ("phone", "nl", " telefonisch contact met u op"),
+        ("chat", "nl", " via de chat contact met u op"),
+    ],
+)
+def test_the_notice_says_how_we_will_get_in_touch_in_a_sentence(
+    agent, django_capture_on_commit_callbacks, channel, language, phrase
+):
+    complaint = solving(agent, language=language, email="klant@example.com")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        promises.promise_create(
+            complaint=complaint,
+            actor=agent,
+            due_at=T0 + timedelta(days=1, hours=5),
+            purpose="Uitslag onderzoek",
+            channel=channel,
+            notify_customer=True,
+        )
+    notice = "We will contact you on" if language == "en" else "We nemen op"
+    [message] = [m for m in mail.outbox if m.subject.startswith(notice)]
+    assert phrase in message.body
+
+
+def test_every_channel_has_its_phrase_for_the_notice():
+    assert set(CONTACT_BY) == set(Channel)
 
 
 def test_telling_a_customer_without_email_is_refused(agent):
