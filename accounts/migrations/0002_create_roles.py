@@ -1,28 +1,12 @@
 """Create the role groups (Agent, Manager, Quality, Admin) with their permissions."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from accounts.roles import GROUP_NAMES, ROLE_PERMISSIONS
+from accounts.roles import GROUP_NAMES, sync_role_groups
 
 
 def create_roles(apps, schema_editor):
-    # Permissions are normally created after all migrations ran; make sure they exist now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, codenames in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=GROUP_NAMES[role])
-        perms = []
-        for dotted in codenames:
-            app_label, codename = dotted.split(".")
-            perms.append(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-        group.permissions.set(perms)
+    sync_role_groups(apps)
 
 
 def remove_roles(apps, schema_editor):
