@@ -183,11 +183,11 @@ GENERATE = [
     """
     INSERT INTO complaints_coulancerequest (
         kind, description, amount, currency, amount_eur, reason, liability, request_domain,
-        assessment, balance, status, requested_at, pending_reason, decided_at, decision_comment,
+        assessment, balance, status, requested_at, passed, decided_at, decision_comment,
         complaint_id, decided_by_id, requested_by_id
     )
     SELECT 'voucher', '', 25 + (id %% 100), 'EUR', 25 + (id %% 100), 'Gebaar.', 'not_liable',
-           'past', 'Redelijk.', 'win_win', 'approved', resolved_at - interval '1 hour', '',
+           'past', 'Redelijk.', 'win_win', 'approved', resolved_at - interval '1 hour', '[]',
            resolved_at - interval '30 minutes', '', id,
            (SELECT min(id) FROM accounts_user WHERE username = 'bench-report-manager'), owner_id
     FROM complaints_complaint

@@ -62,6 +62,10 @@ class CoulanceRequestSerializer(ModelSerializer):
     requested_by = UserSummarySerializer(read_only=True)
     waiting_for = UserSummarySerializer(read_only=True, allow_null=True)
     decided_by = UserSummarySerializer(read_only=True, allow_null=True)
+    pending_reason = serializers.CharField(
+        read_only=True,
+        help_text="Why nobody can decide yet, in the caller's language (empty when someone can).",
+    )
     letter = serializers.SerializerMethodField()
 
     class Meta:

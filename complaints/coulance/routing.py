@@ -60,7 +60,6 @@ class Route:
 
     waiting_for: User | None
     passed: list[dict[str, Any]] = field(default_factory=list)
-    pending_reason: str = ""
 
 
 def approval_route(*, owner: User, requester: User, amount_eur: Decimal) -> Route:
@@ -83,10 +82,11 @@ def approval_route(*, owner: User, requester: User, amount_eur: Decimal) -> Rout
                 "approval_limit": str(person.approval_limit),
             }
         )
-    return Route(waiting_for=None, passed=passed, pending_reason=_unroutable_reason(passed))
+    return Route(waiting_for=None, passed=passed)
 
 
-def _unroutable_reason(passed: list[dict[str, Any]]) -> str:
+def unroutable_reason(passed: list[dict[str, Any]]) -> str:
+    """Why nobody can approve a request that went past ``passed``, in the active language."""
     limits = [Decimal(p["approval_limit"]) for p in passed if p["why"] == "limit"]
     if limits:
         return str(
@@ -152,11 +152,14 @@ def reroute_pending(
             )
             waiting_for_id = route.waiting_for.pk if route.waiting_for else None
             if waiting_for_id == request.waiting_for_id:
+                if route.passed != request.passed:  # e.g. another limit, still too low
+                    request.passed = route.passed
+                    request.save(update_fields=["passed"])
                 continue
             before = request.waiting_for
             request.waiting_for = route.waiting_for
-            request.pending_reason = route.pending_reason
-            request.save(update_fields=["waiting_for", "pending_reason"])
+            request.passed = route.passed
+            request.save(update_fields=["waiting_for", "passed"])
             events.coulance_rerouted_event(
                 request=request,
                 actor=actor,

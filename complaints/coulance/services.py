@@ -213,7 +213,7 @@ def coulance_request_create(
             requested_by=actor,
             requested_at=now,
             waiting_for=route.waiting_for,
-            pending_reason=route.pending_reason,
+            passed=route.passed,
         )
         events.coulance_requested_event(request=request, actor=actor, at=now)
         if route.passed:
@@ -277,10 +277,7 @@ def _decide(
     locked.decided_by = actor
     locked.decided_at = now
     locked.decision_comment = (comment or "").strip()
-    locked.pending_reason = ""
-    locked.save(
-        update_fields=["status", "decided_by", "decided_at", "decision_comment", "pending_reason"]
-    )
+    locked.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
 
 
 # --- The first letter ----------------------------------------------------------------------

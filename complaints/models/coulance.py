@@ -111,10 +111,15 @@ class CoulanceRequest(models.Model):
         related_name="coulance_waiting",
         help_text=_("The manager whose decision the request is waiting for."),
     )
-    pending_reason = models.TextField(
-        _("why it is still pending"),
+    passed = models.JSONField(
+        _("managers passed"),
+        default=list,
         blank=True,
-        help_text=_("Set when nobody in the chain of managers can approve the amount."),
+        editable=False,
+        help_text=_(
+            "The managers up the chain the request went past, each with why (the route as it "
+            "was last worked out)."
+        ),
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -176,6 +181,15 @@ class CoulanceRequest(models.Model):
         return (
             f"{self.get_kind_display()} {self.currency} {self.amount} ({self.get_status_display()})"
         )
+
+    @property
+    def pending_reason(self) -> str:
+        """Why nobody can decide yet, in the reader's language ("" when someone can)."""
+        if self.status != CoulanceStatus.PENDING or self.waiting_for_id is not None:
+            return ""
+        from complaints.coulance.routing import unroutable_reason
+
+        return unroutable_reason(self.passed)
 
     @property
     def is_pending(self) -> bool:

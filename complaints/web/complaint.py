@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from complaints import policies, selectors, services, workflow
 from complaints.choices import InteractionKind
+from complaints.coulance.routing import unroutable_reason
 from complaints.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints.models import Complaint, ComplaintEvent, EventType
 from complaints.states import Stage, Transition, allowed_transitions
@@ -122,7 +123,7 @@ def _event_detail(event: ComplaintEvent) -> str:
         )
     if event.type == EventType.COULANCE_REROUTED:
         before = payload.get("from_user") or _("nobody")
-        now_waiting = payload.get("waiting_for") or payload.get("pending_reason", "")
+        now_waiting = payload.get("waiting_for") or unroutable_reason(payload.get("passed", []))
         return f"{before} → {now_waiting}"
     if event.type == EventType.INTERACTION_ADDED and payload.get("kind") in InteractionKind:
         return str(InteractionKind(payload["kind"]).label)

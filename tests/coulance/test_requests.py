@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 from django.test import override_settings
+from django.utils import translation
 
 from accounts.models import User
 from accounts.roles import Role
@@ -79,6 +80,20 @@ def test_request_nobody_can_approve_stays_pending_with_the_reason(complaint, age
     assert request.waiting_for is None
     assert "above the approval limit of every manager" in request.pending_reason
     assert "€1,000.00" in request.pending_reason  # the highest limit in the chain
+
+
+def test_why_a_request_waits_is_said_in_the_readers_language(complaint, agent, api_as):
+    request = ask(complaint, agent, amount="5000")  # asked in English
+    agent.language = "nl"  # and read in Dutch
+    agent.save(update_fields=["language"])
+
+    with translation.override("nl"):
+        reason = CoulanceRequest.objects.get(pk=request.pk).pending_reason
+    answer = api_as(agent).get(f"/api/coulance/{request.pk}/", HTTP_ACCEPT_LANGUAGE="nl")
+
+    assert reason.startswith("Niemand kan dit nog goedkeuren") and "€ 1.000,00" in reason
+    assert answer.status_code == 200
+    assert answer.json()["pending_reason"] == reason
 
 
 def test_request_on_a_team_without_manager_says_so(director):

@@ -4,6 +4,7 @@ periodic task catches changes made elsewhere."""
 
 from __future__ import annotations
 
+import importlib
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -308,3 +309,23 @@ def test_the_audit_trail_says_from_whom_to_whom(client, complaint, agent, manage
 
     assert "Coulance request re-routed" in page
     assert f"{manager} → {director}" in page
+
+
+def test_the_migration_takes_each_requests_route_from_its_latest_event(
+    complaint, agent, manager, director
+):
+    from django.apps import apps
+
+    fill_passed = importlib.import_module(
+        "complaints.migrations.0008_coulance_route_passed"
+    ).fill_passed
+    escalated = ask(complaint, agent, amount="400")  # went past the team manager
+    direct = ask(complaint, agent, amount="25")  # went past nobody
+    CoulanceRequest.objects.update(passed=[])
+
+    fill_passed(apps, None)
+
+    escalated.refresh_from_db()
+    direct.refresh_from_db()
+    assert [(p["user_id"], p["why"]) for p in escalated.passed] == [(manager.pk, "limit")]
+    assert direct.passed == []
