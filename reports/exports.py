@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 from reports.models import RootCauseReport
@@ -103,7 +104,17 @@ def report_pdf(report: RootCauseReport) -> bytes:
     return pdf
 
 
-def csv_filename(report: RootCauseReport, extension: str) -> str:
+def export_filename(report: RootCauseReport, extension: str) -> str:
     return (
         f"root-cause-report-{report.period_start:%Y-%m-%d}-{report.period_end:%Y-%m-%d}.{extension}"
     )
+
+
+def download(report: RootCauseReport, kind: str) -> HttpResponse:
+    """The report as a file to save (web page and API alike): ``kind`` is "csv" or "pdf"."""
+    if kind == "csv":
+        response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(report_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(report, kind)}"'
+    return response

@@ -69,11 +69,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
     _readable(request)
     report = selectors.report_get(user=actor(request), pk=pk)
-    response = HttpResponse(exports.report_csv(report), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{exports.csv_filename(report, "csv")}"'
-    )
-    return response
+    return exports.download(report, "csv")
 
 
 @login_required
@@ -81,8 +77,4 @@ def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     _readable(request)
     report = selectors.report_get(user=actor(request), pk=pk)
-    response = HttpResponse(exports.report_pdf(report), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{exports.csv_filename(report, "pdf")}"'
-    )
-    return response
+    return exports.download(report, "pdf")

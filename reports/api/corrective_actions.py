@@ -240,12 +240,7 @@ class CorrectiveActionViewSet(
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str) -> Response:
         """In progress → done, with what was done; the effect is measured from then on."""
-        item = self.get_object()
-        actions.check_may_change(item, _actor(request), step="complete")
-        data = _valid(CompleteSerializer, request)
-        return self._answer(
-            actions.action_step(action=item, step="complete", actor=_actor(request), **data)
-        )
+        return self._step(request, "complete", CompleteSerializer)
 
     @extend_schema(
         request=DropSerializer, responses={200: CorrectiveActionSerializer, **_STATE_ERRORS}
@@ -253,9 +248,15 @@ class CorrectiveActionViewSet(
     @action(detail=True, methods=["post"])
     def drop(self, request: Request, pk: str) -> Response:
         """Open or in progress → dropped, with the reason."""
+        return self._step(request, "drop", DropSerializer)
+
+    def _step(
+        self, request: Request, step: str, input_class: type[serializers.Serializer]
+    ) -> Response:
+        """A step that carries data: refused with 404, 403 or 409 before the data is read."""
         item = self.get_object()
-        actions.check_may_change(item, _actor(request), step="drop")
-        data = _valid(DropSerializer, request)
+        actions.check_may_change(item, _actor(request), step=step)
+        data = _valid(input_class, request)
         return self._answer(
-            actions.action_step(action=item, step="drop", actor=_actor(request), **data)
+            actions.action_step(action=item, step=step, actor=_actor(request), **data)
         )

@@ -102,12 +102,7 @@ class RootCauseReportViewSet(
     @action(detail=True, methods=["get"])
     def csv(self, request: Request, pk: str) -> HttpResponse:
         """The report's figures as CSV: section, dimension, key, metric, value."""
-        report = self.get_object()
-        response = HttpResponse(exports.report_csv(report), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="{exports.csv_filename(report, "csv")}"'
-        )
-        return response
+        return exports.download(self.get_object(), "csv")
 
     @extend_schema(
         responses={
@@ -119,9 +114,4 @@ class RootCauseReportViewSet(
     @action(detail=True, methods=["get"])
     def pdf(self, request: Request, pk: str) -> HttpResponse:
         """The whole report with its charts as PDF."""
-        report = self.get_object()
-        response = HttpResponse(exports.report_pdf(report), content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="{exports.csv_filename(report, "pdf")}"'
-        )
-        return response
+        return exports.download(self.get_object(), "pdf")
