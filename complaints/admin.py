@@ -8,7 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from complaints.models import (
     ApologyStep,
@@ -17,6 +19,7 @@ from complaints.models import (
     ComplaintEvent,
     CoulanceLetter,
     CoulanceRequest,
+    CoulanceStatus,
     Customer,
     FollowUp,
     Interaction,
@@ -117,7 +120,29 @@ class ComplaintEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[ComplaintEvent]):
 class CoulanceLetterInline(ReadOnlyAdminMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = CoulanceLetter
     extra = 0
-    fields = ["version", "status", "language", "subject", "frozen_at", "sent_at", "content_hash"]
+    fields = ("version", "status", "language", "subject", "frozen_at", "sent_at", "content_hash")
+    readonly_fields = fields  # status is not editable at all: a form field would be refused
+
+
+class WhoDecidesFilter(admin.SimpleListFilter):
+    """Pending requests that wait for a manager, and those nobody can approve yet (a limit to
+    raise, a manager to appoint: the administrator's to-do)."""
+
+    title = _("who decides")
+    parameter_name = "decides"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("someone", _("a manager")), ("nobody", _("nobody yet"))]
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[CoulanceRequest]
+    ) -> QuerySet[CoulanceRequest]:
+        pending = queryset.filter(status=CoulanceStatus.PENDING)
+        if self.value() == "someone":
+            return pending.filter(waiting_for__isnull=False)
+        if self.value() == "nobody":
+            return pending.filter(waiting_for__isnull=True)
+        return queryset
 
 
 @admin.register(CoulanceRequest)
@@ -135,10 +160,15 @@ class CoulanceRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[CoulanceRequest]
         "decided_by",
         "requested_at",
     ]
-    list_filter = ["status", "kind", "currency"]
+    list_filter = ["status", WhoDecidesFilter, "kind", "currency"]
     search_fields = ["complaint__reference"]
     list_select_related = ["complaint", "requested_by", "waiting_for", "decided_by"]
+    readonly_fields = ["pending_reason"]
     inlines = [CoulanceLetterInline]
+
+    @admin.display(description=_("why it is still pending"))
+    def pending_reason(self, obj: CoulanceRequest) -> str:
+        return obj.pending_reason
 
 
 # --- Promises, follow-ups and the scheduler: written by their services and the dispatcher --------

@@ -293,6 +293,23 @@ def test_the_periodic_task_catches_changes_made_elsewhere(complaint, agent, dire
     assert schedule["task"] == tasks.reroute_coulance.name
 
 
+def test_the_administrator_finds_the_requests_nobody_can_approve(
+    client, complaint, agent, admin_user
+):
+    stuck = ask(complaint, agent, amount="5000")
+    ask(complaint, agent, amount="25")  # waits for the team manager
+    admin_user.language = "en"
+    admin_user.save(update_fields=["language"])
+    client.force_login(admin_user)
+
+    listed = client.get("/admin/complaints/coulancerequest/?decides=nobody")
+    shown = client.get(f"/admin/complaints/coulancerequest/{stuck.pk}/change/")
+
+    assert [r.pk for r in listed.context["cl"].result_list] == [stuck.pk]
+    assert shown.status_code == 200
+    assert "above the approval limit of every manager" in shown.content.decode()
+
+
 # --- What people read ----------------------------------------------------------------------------
 
 
