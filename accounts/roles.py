@@ -42,6 +42,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.AGENT: _AGENT,
     Role.MANAGER: [*_AGENT, "complaints.supervise_complaint"],
     Role.QUALITY: [
+        "complaints.handle_personal_data",
         "complaints.view_complaint",
         "complaints.view_all_complaints",
         "complaints.view_customer",
@@ -76,6 +77,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "reports.view_correctiveactionevent",
         "reports.view_rootcausereport",
         "reports.view_importrun",
+        # Privacy: a customer's data exported or erased on request, and who looked at it.
+        "complaints.handle_personal_data",
+        "complaints.view_dataaccess",
     ],
 }
 

@@ -21,6 +21,7 @@ from complaints.models import (
     CoulanceRequest,
     CoulanceStatus,
     Customer,
+    DataAccess,
     FollowUp,
     Interaction,
     Notification,
@@ -216,3 +217,14 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Notification]):
     list_filter = ["kind"]
     search_fields = ["complaint__reference", "recipient__username"]
     list_select_related = ["recipient", "complaint"]
+
+
+@admin.register(DataAccess)
+class DataAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[DataAccess]):
+    """Who looked at or handled which customer's personal data, and when."""
+
+    list_display = ["at", "kind", "via", "user", "customer", "complaint"]
+    list_filter = ["kind", "via"]
+    search_fields = ["complaint__reference", "user__username", "customer__customer_number"]
+    list_select_related = ["user", "customer", "complaint"]
+    date_hierarchy = "at"

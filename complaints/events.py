@@ -376,3 +376,16 @@ def deadline_breached_event_build(
         at=at,
         payload={"deadline": deadline, "due_at": due_at},
     )
+
+
+def personal_data_erased_event(
+    *, complaint: Complaint, actor: User, at: datetime, reason: str
+) -> ComplaintEvent:
+    """The customer's personal data was erased on request (see ``complaints.privacy``)."""
+    return _event(
+        complaint=complaint,
+        type=EventType.PERSONAL_DATA_ERASED,
+        actor=actor,
+        at=at,
+        payload={"reason": reason},
+    )

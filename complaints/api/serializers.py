@@ -95,10 +95,25 @@ class CustomerSerializer(ModelSerializer):
 
     class Meta:
         model = Customer
-        fields = ["id", "name", "email", "phone", "customer_number", "language", "created_at"]
-        read_only_fields = ["id", "created_at"]
+        fields = [
+            "id",
+            "name",
+            "email",
+            "phone",
+            "customer_number",
+            "language",
+            "created_at",
+            "erased_at",
+        ]
+        read_only_fields = ["id", "created_at", "erased_at"]
         # Uniqueness and requiredness are the service's to judge, with its own messages.
         extra_kwargs: dict[str, dict[str, object]] = {"customer_number": {"validators": []}}
+
+
+class ErasureSerializer(Serializer):
+    reason = serializers.CharField(
+        help_text="Why, e.g. the customer's request of 3 December by email (without their name).",
+    )
 
 
 class RootCauseSerializer(ModelSerializer):

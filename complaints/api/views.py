@@ -6,14 +6,14 @@ from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from complaints import policies, selectors, services, workflow
+from complaints import policies, privacy, selectors, services, workflow
 from complaints.api import listing
 from complaints.api import serializers as s
 from complaints.api.common import actor as _actor
@@ -21,11 +21,14 @@ from complaints.api.common import error_responses
 from complaints.api.common import valid as _valid
 from complaints.api.filters import ComplaintFilter, list_filters
 from complaints.api.pagination import NewestFirstPagination
-from complaints.models import Complaint, Customer, RootCause
+from complaints.models import AccessKind, AccessVia, Complaint, Customer, RootCause
 from complaints.states import Transition
 
 _ERRORS = error_responses("complaint")
 _TRANSITION_ERRORS = error_responses("complaint", state="complaint's current stage")
+_ERASURE_ERRORS = error_responses(
+    "customer", state="state of the customer's complaints and goodwill gestures"
+)
 
 
 class CustomerViewSet(
@@ -51,6 +54,45 @@ class CustomerViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         services.check_may_register_customers(_actor(request))  # 403 whatever the payload
         return super().create(request, *args, **kwargs)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        customer = self.get_object()
+        privacy.access_record(
+            actor=_actor(request),
+            kind=AccessKind.CUSTOMER_VIEWED,
+            via=AccessVia.API,
+            customer_id=customer.pk,
+        )
+        return Response(self.get_serializer(customer).data)
+
+    @extend_schema(
+        responses={200: OpenApiResponse(description="Everything held about the customer.")}
+    )
+    @action(detail=True, methods=["get"], url_path="personal-data")
+    def personal_data(self, request: Request, pk: str) -> Response:
+        """A copy of the customer's personal data (Quality and administrators; recorded)."""
+        customer = self.get_object()
+        data = privacy.customer_export(customer=customer, actor=_actor(request), via=AccessVia.API)
+        return Response(
+            data,
+            headers={"Content-Disposition": f'attachment; filename="customer-{customer.pk}.json"'},
+        )
+
+    @extend_schema(
+        request=s.ErasureSerializer, responses={200: s.CustomerSerializer, **_ERASURE_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def erase(self, request: Request, pk: str) -> Response:
+        """Erase the customer's personal data on their request; the figures stay as they were.
+
+        409 while one of their complaints or goodwill gestures is still under way."""
+        customer = self.get_object()
+        privacy.check_may_erase(customer, _actor(request))  # 403/409 whatever the payload
+        data = _valid(s.ErasureSerializer, request)
+        erased = privacy.customer_erase(
+            customer=customer, actor=_actor(request), via=AccessVia.API, **data
+        )
+        return Response(s.CustomerSerializer(erased).data)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         self.get_object()  # 404 first
@@ -125,7 +167,19 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(listing.complaint_items(rows))
 
     def retrieve(self, request: Request, reference: str) -> Response:
-        return Response(self.get_serializer(self.get_object()).data)
+        return Response(self.get_serializer(self._viewed()).data)
+
+    def _viewed(self) -> Complaint:
+        """The complaint, its viewing recorded (who saw which customer's data, and when)."""
+        complaint = self.get_object()
+        privacy.access_record(
+            actor=_actor(self.request),
+            kind=AccessKind.COMPLAINT_VIEWED,
+            via=AccessVia.API,
+            customer_id=complaint.customer_id,
+            complaint_id=complaint.pk,
+        )
+        return complaint
 
     @extend_schema(
         request=s.ComplaintCreateSerializer,
@@ -254,7 +308,7 @@ class ComplaintViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def timeline(self, request: Request, reference: str) -> Response:
         """The audit trail: every step, with who, when and what, oldest first."""
-        events = selectors.complaint_timeline(complaint=self.get_object())
+        events = selectors.complaint_timeline(complaint=self._viewed())
         return Response(s.ComplaintEventSerializer(events, many=True).data)
 
 

@@ -16,6 +16,7 @@ from complaints.models.followups import (
     NpsCategory,
     SurveyInvitation,
 )
+from complaints.models.privacy import AccessKind, AccessVia, DataAccess
 from complaints.models.promises import CallbackPromise, PromiseOrigin, PromiseState
 from complaints.models.scheduling import (
     EmailState,
@@ -30,6 +31,8 @@ from complaints.models.steps import ApologyStep, SolutionStep, UnderstandingStep
 from complaints.models.taxonomy import RootCause
 
 __all__ = [
+    "AccessKind",
+    "AccessVia",
     "AnsweredVia",
     "ApologyStep",
     "CallbackPromise",
@@ -41,6 +44,7 @@ __all__ = [
     "CoulanceRequest",
     "CoulanceStatus",
     "Customer",
+    "DataAccess",
     "EmailState",
     "EventType",
     "FollowUp",

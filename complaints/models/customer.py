@@ -19,11 +19,21 @@ class Customer(models.Model):
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.DUTCH
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    erased_at = models.DateTimeField(
+        _("personal data erased at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when the customer's personal data was erased on request."),
+    )
 
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
+        permissions = [
+            ("handle_personal_data", _("Can export and erase a customer's personal data")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["customer_number"],

@@ -38,6 +38,7 @@ class EventType(models.TextChoices):
     FOLLOW_UP_WAIVED = "follow_up_waived", _("Follow-up waived")
     SURVEY_SENT = "survey_sent", _("Survey sent to the customer")
     DEADLINE_BREACHED = "deadline_breached", _("Deadline passed")
+    PERSONAL_DATA_ERASED = "personal_data_erased", _("Customer's personal data erased")
 
 
 class ComplaintEvent(models.Model):

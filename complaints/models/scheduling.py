@@ -122,6 +122,7 @@ class EmailState(models.TextChoices):
     PENDING = "pending", _("Waiting to be sent")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Could not be sent")
+    CANCELLED = "cancelled", _("Cancelled: the customer's personal data was erased")
 
 
 class OutgoingEmail(models.Model):

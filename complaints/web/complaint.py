@@ -24,11 +24,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from complaints import policies, selectors, services, workflow
+from complaints import policies, privacy, selectors, services, workflow
 from complaints.choices import InteractionKind
 from complaints.coulance.routing import unroutable_reason
 from complaints.errors import ActionForbidden, InvalidData, TransitionNotAllowed
-from complaints.models import Complaint, ComplaintEvent, EventType
+from complaints.models import AccessKind, AccessVia, Complaint, ComplaintEvent, EventType
 from complaints.states import Stage, Transition, allowed_transitions
 from complaints.web import queries
 from complaints.web.common import actor, add_domain_errors, is_htmx
@@ -183,7 +183,15 @@ def _get(request: HttpRequest, reference: str) -> Complaint:
 @login_required
 @require_GET
 def complaint_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    return render_page(request, _get(request, reference))
+    complaint = _get(request, reference)
+    privacy.access_record(
+        actor=actor(request),
+        kind=AccessKind.COMPLAINT_VIEWED,
+        via=AccessVia.WEB,
+        customer_id=complaint.customer_id,
+        complaint_id=complaint.pk,
+    )
+    return render_page(request, complaint)
 
 
 def render_page(

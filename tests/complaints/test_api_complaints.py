@@ -1024,8 +1024,9 @@ def test_a_page_size_above_the_maximum_is_capped(api_as, quality, world):
 # user and team, the user's own permissions, the permissions of the user's groups, then the page
 # (picked on the complaint table) and its rows with customer, owner, team and root cause.
 LIST_QUERIES = 5
-DETAIL_QUERIES = 4  # token, two permission queries, the complaint with all it shows
-TIMELINE_QUERIES = 5  # token, two permission queries, the complaint, its events
+# A complaint's detail and timeline also record the view (who saw the customer's data).
+DETAIL_QUERIES = 5  # token, two permission queries, the complaint with all it shows, the record
+TIMELINE_QUERIES = 6  # token, two permission queries, the complaint, the record, its events
 INTERACTIONS_QUERIES = 5  # token, two permission queries, the complaint, its interactions
 
 

@@ -286,7 +286,12 @@ def test_a_refused_transition_is_explained_in_words(client_as, agent, complaint,
     response = client.post(step_url(complaint, "understand"), form_data("understand"), follow=True)
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert db_changes(before, db_snapshot()) == {}
+    # Nothing written but the record that the page it returned to was viewed.
+    changes = db_changes(before, db_snapshot())
+    assert list(changes) == ["complaints.DataAccess"]
+    assert [row["kind"] for row in changes["complaints.DataAccess"]["added"]] == [
+        "complaint_viewed"
+    ]
 
 
 def test_a_colleague_who_may_not_work_the_complaint_gets_403(client_as, other_agent, complaint):
