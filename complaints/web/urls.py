@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path, register_converter
 
-from complaints.web import callbacks, complaint, coulance, team, work
+from complaints.web import callbacks, complaint, coulance, privacy, team, work
 
 
 class ReferenceConverter:
@@ -21,6 +21,12 @@ urlpatterns = [
     path("", work.my_work, name="home"),
     path("complaints/new/", work.complaint_new, name="complaint-new"),
     path("customers/search/", work.customer_search, name="customer-search"),
+    path("customers/<int:pk>/privacy/", privacy.customer_privacy, name="customer-privacy"),
+    path(
+        "customers/<int:pk>/privacy/export/",
+        privacy.customer_privacy_export,
+        name="customer-privacy-export",
+    ),
     path("complaints/<ref:reference>/", complaint.complaint_detail, name="complaint-page"),
     path(
         "complaints/<ref:reference>/transfer/",
