@@ -97,7 +97,8 @@ def customer_list(*, user: User, q: str = "") -> QuerySet[Customer]:
         return Customer.objects.none()
     qs = Customer.objects.all()
     if text := q.strip():
-        qs = qs.filter(
+        # An erased customer has nothing left to be found by (and must not be picked again).
+        qs = qs.filter(erased_at__isnull=True).filter(
             Q(name__icontains=text)
             | Q(email__icontains=text)
             | Q(customer_number__iexact=text)

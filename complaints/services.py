@@ -86,6 +86,10 @@ def check_may_change(complaint: Complaint, actor: User, *, change: str) -> None:
 
 # --- Customers ---------------------------------------------------------------------------------
 
+_ERASED = _(
+    "This customer's personal data was erased on their request: register the customer anew."
+)
+
 
 def customer_create(
     *,
@@ -120,6 +124,8 @@ def _check_customer(customer: Customer, errors: ErrorCollector) -> None:
 
 def customer_update(*, customer: Customer, actor: User, **fields: Any) -> Customer:
     check_may_change_customers(actor)
+    if customer.erased_at is not None:
+        raise TransitionNotAllowed(_ERASED)
     allowed = {"name", "email", "phone", "customer_number", "language"}
     unknown = set(fields) - allowed
     errors = ErrorCollector()
@@ -128,6 +134,8 @@ def customer_update(*, customer: Customer, actor: User, **fields: Any) -> Custom
     errors.raise_if_any()
     with transaction.atomic():
         locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        if locked.erased_at is not None:  # erased while this request was on its way
+            raise TransitionNotAllowed(_ERASED)
         for field, value in fields.items():
             setattr(locked, field, (value or "").strip() if isinstance(value, str) else value)
         _check_customer(locked, errors)
@@ -195,6 +203,8 @@ def complaint_create(
     received_at = received_at or now
 
     errors = ErrorCollector()
+    if customer.erased_at is not None:
+        errors.add("customer", _ERASED)
     errors.require("subject", subject)
     errors.require("facts", facts)
     errors.require("channel", channel)

@@ -49,7 +49,11 @@ class CustomerViewSet(
     def get_queryset(self) -> QuerySet[Customer]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Customer.objects.none()
-        return selectors.customer_list(user=_actor(self.request))
+        customers = selectors.customer_list(user=_actor(self.request))
+        if self.request.query_params.get("search", "").strip():
+            # As in the web's search: an erased customer is not found (nor picked again).
+            customers = customers.filter(erased_at__isnull=True)
+        return customers
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         services.check_may_register_customers(_actor(request))  # 403 whatever the payload

@@ -230,3 +230,27 @@ def test_the_admin_role_reads_who_looked(client, admin_user, agent, api_as, hist
 
     assert page.status_code == 200
     assert history.reference in page.content.decode()
+
+
+# --- After erasure -----------------------------------------------------------------------------
+
+
+def test_an_erased_customer_is_not_found_changed_or_given_a_new_complaint(
+    api_as, quality, agent, history
+):
+    privacy.customer_erase(customer=history.customer, actor=quality, reason="Verzoek", via="api")
+    api = api_as(agent)
+    before = db_snapshot()
+
+    found = api.get("/api/customers/", {"search": "—"})
+    changed = api.patch(f"/api/customers/{history.customer_id}/", {"name": NAME}, format="json")
+    logged = api.post(
+        "/api/complaints/",
+        {"customer": history.customer_id, "channel": "phone", "subject": "Nog iets", "facts": "…"},
+        format="json",
+    )
+
+    assert found.status_code == 200 and found.json()["results"] == []
+    assert changed.status_code == 409
+    assert logged.status_code == 400 and "register the customer anew" in str(logged.json())
+    assert db_changes(before, db_snapshot()) == {}
