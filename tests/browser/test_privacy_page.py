@@ -16,10 +16,11 @@ from tests.browser.helpers import PageFor
 from tests.factories import CustomerFactory, advance, make_complaint
 
 A11y = Callable[..., Any]
+Shot = Callable[[Page, str], Any]
 
 
 def test_quality_erases_a_customers_personal_data_on_request(
-    page_for: PageFor, agent: User, quality: User, check_a11y: A11y
+    page_for: PageFor, agent: User, quality: User, check_a11y: A11y, screenshot: Shot
 ) -> None:
     customer = CustomerFactory(name="Evelien Markerdaal", email="evelien@example.nl")
     complaint = advance(
@@ -33,6 +34,7 @@ def test_quality_erases_a_customers_personal_data_on_request(
     expect(page.get_by_role("heading", level=1)).to_have_text("Personal data: Evelien Markerdaal")
     expect(page.get_by_test_id("privacy-accesses")).to_contain_text("Complaint viewed")
     check_a11y(page)
+    screenshot(page, "privacy")
 
     erase = page.locator("#form-erase")
     erase.get_by_role("button", name="Erase personal data").click()
