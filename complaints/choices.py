@@ -46,6 +46,16 @@ class Emotion(models.TextChoices):
     SATISFIED = "satisfied", _("Satisfied")
 
 
+class Wish(models.TextChoices):
+    """The real human wishes a solution can serve (the five "Échte Mensen Wensen")."""
+
+    PHYSICAL_COMFORT = "comfort", _("Physical comfort")
+    CONVENIENCE = "convenience", _("Convenience")
+    IDENTITY = "identity", _("Identity affirmation")
+    RECOGNITION = "recognition", _("Social recognition")
+    STIMULATION = "stimulation", _("Mental stimulation")
+
+
 class RequestDomain(models.TextChoices):
     PAST = "past", _("Past (a settled fact: reasonable and fair?)")
     PRESENT = "present", _("Present")

@@ -85,6 +85,7 @@ _KEPT_KEYS = {
     "version",
     "waiting_for",
     "why",
+    "wishes",
 }
 
 
@@ -136,7 +137,7 @@ def _complaint_export(complaint: Complaint) -> dict[str, Any]:
     for name, fields in (
         ("understanding", ["emotion", "intensity", "acknowledgement", "recorded_at"]),
         ("apology", ["apology", "apologised_at", "recorded_at"]),
-        ("solution", ["facts_summary", "next_steps", "promised_at", "recorded_at"]),
+        ("solution", ["facts_summary", "next_steps", "promised_at", "wishes", "recorded_at"]),
     ):
         step = getattr(complaint, name, None)
         steps[name] = _texts(step, fields) if step is not None else None

@@ -8,7 +8,7 @@ write, and the transaction undoes everything if a later write fails.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from complaints import events, followups, policies, promises
-from complaints.choices import Balance, Emotion, Liability, Outcome, RequestDomain
+from complaints.choices import Balance, Emotion, Liability, Outcome, RequestDomain, Wish
 from complaints.errors import ErrorCollector, TransitionNotAllowed
 from complaints.models import (
     ApologyStep,
@@ -201,9 +201,11 @@ def solve(
     facts_summary: str,
     next_steps: str,
     promised_at: datetime | None,
+    wishes: Iterable[str] = (),
     now: datetime | None = None,
 ) -> Complaint:
-    """Record the facts, the next steps and the moment promised to the customer (oplossen)."""
+    """Record the facts, the next steps and the moment promised to the customer (oplossen),
+    and, if the agent says so, the real human wishes the solution serves."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock(complaint, actor=actor, transition=Transition.SOLVE)
@@ -216,13 +218,18 @@ def solve(
             errors.add("promised_at", _("Give the moment with its time zone."))
         elif promised_at <= now:
             errors.add("promised_at", _("The promised moment must lie in the future."))
+        given = set(wishes or ())
+        for unknown in sorted(str(wish) for wish in given if wish not in Wish.values):
+            errors.add("wishes", _("“%(value)s” is not a valid choice.") % {"value": unknown})
         errors.raise_if_any()
         assert promised_at is not None
+        served = [wish for wish in Wish.values if wish in given]  # once each, in their order
         SolutionStep.objects.create(
             complaint=locked,
             facts_summary=facts_summary.strip(),
             next_steps=next_steps.strip(),
             promised_at=promised_at,
+            wishes=served,
             recorded_by=actor,
             recorded_at=now,
         )
@@ -245,6 +252,7 @@ def solve(
                 "facts_summary": facts_summary.strip(),
                 "next_steps": next_steps.strip(),
                 "promised_at": promised_at,
+                "wishes": served,
             },
         )
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 
-from complaints.choices import Emotion, Outcome
+from complaints.choices import Emotion, Outcome, Wish
 from complaints.models import Complaint, FollowUp, FollowUpState
 from reports.aggregates import Seconds, percentiles
 from reports.figure_parts import FRACTIONS, Period, cause, cause_values, code_order, share, timing
@@ -153,6 +153,40 @@ def emotions(resolved: QuerySet[Complaint]) -> dict[str, Any]:
             for row in by_cause
         ],
     }
+
+
+def wishes(resolved: QuerySet[Complaint]) -> dict[str, Any]:
+    """How often the solutions served each real human wish, and how many of those complaints
+    ended with a better feeling than they began with, against those that named no wish.
+
+    One query. A solution's wishes are a JSON list of codes; "served" is a text match on it,
+    which holds because no code is part of another (a test keeps it so), and "none" is a list
+    without any quoted code.
+    """
+    compared = Q(before__isnull=False, after__isnull=False)
+    better = compared & Q(after__gt=F("before"))
+    groups = {code: Q(solution__wishes__icontains=code) for code in Wish.values}
+    groups["none"] = ~Q(solution__wishes__icontains='"')
+    counts: dict[str, Count] = {}
+    for key, served in groups.items():
+        counts[f"{key}_count"] = Count("id", filter=served)
+        counts[f"{key}_compared"] = Count("id", filter=served & compared)
+        counts[f"{key}_better"] = Count("id", filter=served & better)
+    found = resolved.annotate(
+        before=_valence("emotion_at_intake"), after=_valence("emotion_at_resolution")
+    ).aggregate(**counts)
+
+    def row(key: str) -> dict[str, Any]:
+        better_count, compared_count = found[f"{key}_better"], found[f"{key}_compared"]
+        return {
+            "key": key,
+            "count": found[f"{key}_count"],
+            "compared": compared_count,
+            "better": better_count,
+            "better_share": share(better_count, compared_count),
+        }
+
+    return {"by_wish": [row(code) for code in Wish.values], "none": row("none")}
 
 
 def _nps_counts() -> dict[str, Any]:

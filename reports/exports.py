@@ -66,6 +66,11 @@ def figure_rows(figures: dict[str, Any]) -> Iterator[list[Any]]:
     for row in emotions.get("shift_by_root_cause", []):
         for metric in ("compared", "better", "same", "worse", "better_share"):
             yield ["emotions", "shift.root_cause", _value(row["code"]), metric, _value(row[metric])]
+    if "wishes" in figures:  # not in reports made before wishes were recorded
+        wishes = figures["wishes"]
+        for row in [*wishes["by_wish"], wishes["none"]]:
+            for metric in ("count", "compared", "better", "better_share"):
+                yield ["wishes", "wish", row["key"], metric, _value(row[metric])]
     nps = figures["nps"]
     for metric in ("answers", "promoters", "passives", "detractors", "nps"):
         yield ["nps", "", "", metric, _value(nps[metric])]

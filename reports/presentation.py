@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from complaints.choices import Channel, Emotion, Outcome
+from complaints.choices import Channel, Emotion, Outcome, Wish
 from reports import charts
 from reports.models import RootCauseReport
 
@@ -112,6 +112,17 @@ def report_context(report: RootCauseReport) -> dict[str, Any]:
             {**row, "label": cause_name(row), "share_text": _percent(row["better_share"])}
             for row in emotions.get("shift_by_root_cause", [])
         ],
+        # Reports made before wishes were recorded have no such section.
+        "wish_rows": [
+            {**row, "label": _choice(Wish, row["key"]), "share_text": _percent(row["better_share"])}
+            for row in f.get("wishes", {}).get("by_wish", [])
+        ],
+        "wish_none": {
+            **f["wishes"]["none"],
+            "share_text": _percent(f["wishes"]["none"]["better_share"]),
+        }
+        if "wishes" in f
+        else None,
         "nps_rows": [{**row, "label": cause_name(row)} for row in f["nps"]["by_root_cause"]],
         "outcome_rows": _labelled(f["outcomes"]["by_outcome"], Outcome),
         "no_alternative_share": _percent(f["outcomes"]["no_with_alternative_share"]),

@@ -21,6 +21,7 @@ from complaints.choices import (
     Outcome,
     Priority,
     RequestDomain,
+    Wish,
 )
 from complaints.models import (
     ApologyStep,
@@ -189,10 +190,18 @@ class ApologySerializer(ModelSerializer):
 
 class SolutionSerializer(ModelSerializer):
     recorded_by = UserSummarySerializer(read_only=True)
+    wishes = serializers.ListField(child=serializers.ChoiceField(choices=Wish.choices))
 
     class Meta:
         model = SolutionStep
-        fields = ["facts_summary", "next_steps", "promised_at", "recorded_by", "recorded_at"]
+        fields = [
+            "facts_summary",
+            "next_steps",
+            "promised_at",
+            "wishes",
+            "recorded_by",
+            "recorded_at",
+        ]
         read_only_fields = fields
 
 
@@ -316,6 +325,12 @@ class SolveInputSerializer(Serializer):
     facts_summary = serializers.CharField()
     next_steps = serializers.CharField()
     promised_at = serializers.DateTimeField()
+    wishes = serializers.ListField(
+        child=serializers.ChoiceField(choices=Wish.choices),
+        required=False,
+        default=list,
+        help_text="Optional: the real human wishes the solution serves.",
+    )
 
 
 class ResolveInputSerializer(Serializer):

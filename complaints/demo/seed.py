@@ -194,6 +194,7 @@ def _take(
                 facts_summary=step.facts_summary,
                 next_steps=step.next_steps,
                 promised_at=clock.promise(at, days=step.promise_days, at=step.promise_time),
+                wishes=step.wishes,
                 now=at,
             )
         case Resolve():

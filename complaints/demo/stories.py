@@ -55,6 +55,7 @@ class Solve:
     promise_days: int  # working days after this step (0: the same day)
     promise_time: str
     by: str = ""
+    wishes: tuple[str, ...] = ()  # the real human wishes the solution serves
 
 
 @dataclass(frozen=True)
@@ -209,6 +210,7 @@ STORIES: tuple[Story, ...] = (
                 "terug met een antwoord. Schikt dat tijdstip?",
                 1,
                 "15:00",
+                wishes=("convenience",),
             ),
             Contact(
                 At(29, "14:30"),
@@ -402,6 +404,7 @@ STORIES: tuple[Story, ...] = (
                 "horen of u daarmee geholpen bent.",
                 1,
                 "10:00",
+                wishes=("convenience",),
             ),
             Contact(
                 At(8, "10:00"),
@@ -467,6 +470,7 @@ STORIES: tuple[Story, ...] = (
                 "met een kortingscode voor de eerste keer.",
                 0,
                 "20:00",
+                wishes=("comfort", "convenience"),
             ),
             Contact(
                 At(24, "19:30"),
@@ -537,6 +541,7 @@ STORIES: tuple[Story, ...] = (
                 "hoort morgen vóór 17:00 van mij.",
                 1,
                 "17:00",
+                wishes=("convenience",),
             ),
             Contact(
                 At(10, "09:45"),
@@ -733,6 +738,7 @@ STORIES: tuple[Story, ...] = (
                 "Ik bel u morgen om 14:00 om uit te leggen wat wél kan.",
                 1,
                 "14:00",
+                wishes=("convenience", "identity"),
             ),
             Contact(
                 At(29, "14:00"),
@@ -804,6 +810,7 @@ STORIES: tuple[Story, ...] = (
                 "zetten. Daarna bel ik u zelf om 16:00 om te horen of alles gelukt is.",
                 4,
                 "16:00",
+                wishes=("convenience", "recognition"),
             ),
             Contact(
                 At(2, "15:00"),

@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from complaints.choices import Emotion
+from complaints.choices import Emotion, Wish
 
 
 class TriadStep(models.Model):
@@ -63,7 +63,21 @@ class SolutionStep(TriadStep):
     facts_summary = models.TextField(_("facts summary"))
     next_steps = models.TextField(_("next steps"))
     promised_at = models.DateTimeField(_("promised moment"))
+    wishes = models.JSONField(
+        _("wishes served"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Optional: the real human wishes the solution serves (physical comfort, "
+            "convenience, identity affirmation, social recognition, mental stimulation)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("solution")
         verbose_name_plural = _("solutions")
+
+    @property
+    def wish_labels(self) -> list[str]:
+        """The wishes served, by name in the active language."""
+        return [str(Wish(wish).label) for wish in self.wishes if wish in Wish.values]

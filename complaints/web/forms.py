@@ -29,6 +29,7 @@ from complaints.choices import (
     Outcome,
     Priority,
     RequestDomain,
+    Wish,
 )
 from complaints.models import Customer, RootCause
 from complaints.states import OPEN_STAGES, Stage
@@ -275,6 +276,16 @@ class SolveForm(WebForm):
         label=_("Promised moment"),
         widget=_DATETIME_LOCAL,
         help_text=_("When the customer will hear from you: this becomes a callback promise."),
+    )
+    wishes = forms.MultipleChoiceField(
+        label=_("The real human wishes it serves"),
+        choices=Wish.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Optional. A solution that also brings comfort, convenience, a sense of belonging, "
+            "recognition or something interesting satisfies more than the request alone."
+        ),
     )
 
 
