@@ -133,6 +133,15 @@ def _coulance_payload(request: CoulanceRequest) -> dict[str, Any]:
     }
 
 
+def _waiting(request: CoulanceRequest) -> dict[str, Any]:
+    """Whom the request waits for now, or why nobody can decide yet."""
+    return {
+        "waiting_for_id": request.waiting_for_id,
+        "waiting_for": str(request.waiting_for) if request.waiting_for else "",
+        "pending_reason": request.pending_reason,
+    }
+
+
 def coulance_requested_event(
     *, request: CoulanceRequest, actor: User, at: datetime
 ) -> ComplaintEvent:
@@ -143,9 +152,7 @@ def coulance_requested_event(
         at=at,
         payload={
             **_coulance_payload(request),
-            "waiting_for_id": request.waiting_for_id,
-            "waiting_for": str(request.waiting_for) if request.waiting_for else "",
-            "pending_reason": request.pending_reason,
+            **_waiting(request),
         },
     )
 
@@ -166,9 +173,7 @@ def coulance_escalated_event(
         payload={
             **_coulance_payload(request),
             "passed": passed,
-            "waiting_for_id": request.waiting_for_id,
-            "waiting_for": str(request.waiting_for) if request.waiting_for else "",
-            "pending_reason": request.pending_reason,
+            **_waiting(request),
         },
     )
 
@@ -195,9 +200,7 @@ def coulance_rerouted_event(
             "from_user_id": before.pk if before else None,
             "from_user": str(before) if before else "",
             "passed": passed,
-            "waiting_for_id": request.waiting_for_id,
-            "waiting_for": str(request.waiting_for) if request.waiting_for else "",
-            "pending_reason": request.pending_reason,
+            **_waiting(request),
         },
     )
 
