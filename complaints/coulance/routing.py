@@ -140,15 +140,17 @@ def reroute_pending(
     for pk in pending.order_by("pk").values_list("pk", flat=True):
         with transaction.atomic():
             request = (
-                CoulanceRequest.objects.select_for_update()
+                CoulanceRequest.objects.select_for_update(of=("self",))
+                .select_related("complaint__owner__team__manager", "requested_by", "waiting_for")
                 .filter(pk=pk, status=CoulanceStatus.PENDING)
                 .first()
             )
             if request is None:  # decided since the list was read
                 continue
-            owner = User.objects.select_related("team__manager").get(pk=request.complaint.owner_id)
             route = approval_route(
-                owner=owner, requester=request.requested_by, amount_eur=request.amount_eur
+                owner=request.complaint.owner,
+                requester=request.requested_by,
+                amount_eur=request.amount_eur,
             )
             waiting_for_id = route.waiting_for.pk if route.waiting_for else None
             if waiting_for_id == request.waiting_for_id:
