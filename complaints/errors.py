@@ -25,6 +25,13 @@ class TransitionNotAllowed(DomainError):
     default_message = _("This step is not possible in the complaint's current stage.")
 
 
+class FollowUpAwaited(TransitionNotAllowed):
+    """A resolved complaint closes only once its follow-up is completed or waived."""
+
+    code = "follow_up_awaited"
+    default_message = _("Closing waits for the follow-up.")
+
+
 class ActionForbidden(DomainError):
     """The acting user may not do this to this complaint."""
 

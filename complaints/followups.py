@@ -13,13 +13,18 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from complaints import events, locks, policies
 from complaints.choices import Emotion
-from complaints.errors import DomainError, ErrorCollector, TransitionNotAllowed
+from complaints.errors import (
+    ActionForbidden,
+    DomainError,
+    ErrorCollector,
+    TransitionNotAllowed,
+)
 from complaints.models import (
     AnsweredVia,
     Complaint,
@@ -180,30 +185,92 @@ def _complete(
     return locked
 
 
+def check_may_waive(follow_up: FollowUp, actor: User, *, now: datetime) -> None:
+    """403 unless ``actor`` may waive now: once the follow-up is due, whoever works the
+    complaint; before that only the owner's manager (or an admin), because waiving early is
+    how a complaint is closed before its follow-up."""
+    if now < follow_up.due_at and not policies.supervises(actor, follow_up.complaint):
+        raise ActionForbidden(
+            _(
+                "Before the follow-up is due only a manager may waive it, and so close the "
+                "complaint early."
+            )
+        )
+
+
 def follow_up_waive(
     *, follow_up: FollowUp, actor: User, reason: str, now: datetime | None = None
 ) -> FollowUp:
     """Skip the follow-up, with the reason (the customer asked not to be contacted)."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = _lock(follow_up, actor)
-        errors = ErrorCollector()
-        errors.require("reason", reason)
-        errors.raise_if_any()
-        locked.state = FollowUpState.WAIVED
-        locked.waive_reason = reason.strip()
-        locked.ended_at = now
-        locked.ended_by = actor
-        locked.save(update_fields=["state", "waive_reason", "ended_at", "ended_by"])
-        events.follow_up_event(
-            complaint=locked.complaint,
-            type=EventType.FOLLOW_UP_WAIVED,
-            actor=actor,
-            at=now,
-            follow_up=locked,
-            reason=locked.waive_reason,
-        )
+        return waive_locked(_lock(follow_up, actor), actor=actor, reason=reason, now=now)
+
+
+def waive_locked(locked: FollowUp, *, actor: User, reason: str, now: datetime) -> FollowUp:
+    """Waive a follow-up whose row (and its complaint's) the caller holds locked: permission
+    first (403), then the reason (400); nothing is written when either refuses."""
+    check_may_waive(locked, actor, now=now)
+    errors = ErrorCollector()
+    errors.require("reason", reason)
+    errors.raise_if_any()
+    locked.state = FollowUpState.WAIVED
+    locked.waive_reason = reason.strip()
+    locked.ended_at = now
+    locked.ended_by = actor
+    locked.save(update_fields=["state", "waive_reason", "ended_at", "ended_by"])
+    events.follow_up_event(
+        complaint=locked.complaint,
+        type=EventType.FOLLOW_UP_WAIVED,
+        actor=actor,
+        at=now,
+        follow_up=locked,
+        reason=locked.waive_reason,
+        early=now < locked.due_at,
+    )
     return locked
+
+
+# --- Closing waits for the follow-up -----------------------------------------------------------
+
+
+def follow_up_awaited(complaint: Complaint) -> FollowUp | None:
+    """The follow-up a resolved complaint still waits for before it may close (only reads)."""
+    return (
+        FollowUp.objects.filter(complaint=complaint, state=FollowUpState.SCHEDULED)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def follow_up_awaited_locked(locked: Complaint) -> FollowUp | None:
+    """The same, its row locked; the caller holds the complaint's lock (``FOR UPDATE``)."""
+    return (
+        FollowUp.objects.select_for_update(of=("self",))
+        .select_related("complaint__owner__team")
+        .filter(complaint=locked, state=FollowUpState.SCHEDULED)
+        .first()
+    )
+
+
+def may_close_soon(actor: User, complaint: Complaint, *, now: datetime) -> bool:
+    """Whether closing is open to ``actor`` now, given the follow-up: when none is awaited,
+    once it is due (by recording or waiving it), or before then for a manager (by waiving)."""
+    awaited = follow_up_awaited(complaint)
+    return awaited is None or awaited.due_at <= now or policies.supervises(actor, complaint)
+
+
+def closing_waits(follow_up: FollowUp) -> str:
+    """Why the complaint cannot close yet, in words, with the day the follow-up is due."""
+    day = formats.date_format(timezone.localdate(follow_up.due_at), "DATE_FORMAT")
+    return str(
+        _(
+            "Closing waits for the follow-up due on %(day)s: record how the customer feels "
+            "then, or waive the follow-up with a reason. A manager may close earlier by "
+            "waiving it with a reason."
+        )
+        % {"day": day}
+    )
 
 
 # --- The customer's survey ---------------------------------------------------------------------

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from complaints import events, followups, policies, promises
 from complaints.choices import Balance, Emotion, Liability, Outcome, RequestDomain, Wish
-from complaints.errors import ErrorCollector, TransitionNotAllowed
+from complaints.errors import ErrorCollector, FollowUpAwaited, TransitionNotAllowed
 from complaints.models import (
     ApologyStep,
     Complaint,
@@ -342,12 +342,27 @@ def resolve(
 
 
 def close(
-    complaint: Complaint, *, actor: User, note: str = "", now: datetime | None = None
+    complaint: Complaint,
+    *,
+    actor: User,
+    note: str = "",
+    waive_reason: str = "",
+    now: datetime | None = None,
 ) -> Complaint:
-    """Close a resolved complaint."""
+    """Close a resolved complaint once its follow-up is completed or waived (nazorg first).
+
+    While the follow-up is still scheduled the close is refused (409) with the day it is due;
+    ``waive_reason`` waives it in the same transaction, which before the due day only a
+    manager may do (403 otherwise): closing early is a manager's decision, with a reason.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock(complaint, actor=actor, transition=Transition.CLOSE)
+        awaited = followups.follow_up_awaited_locked(locked)
+        if awaited is not None:
+            if not (waive_reason or "").strip():
+                raise FollowUpAwaited(followups.closing_waits(awaited))
+            followups.waive_locked(awaited, actor=actor, reason=waive_reason, now=now)
         return _move(
             locked,
             actor=actor,
@@ -355,7 +370,10 @@ def close(
             event_type=EventType.CLOSED,
             at=now,
             fields={"closed_at": now},
-            payload={"note": (note or "").strip()},
+            payload={
+                "note": (note or "").strip(),
+                "follow_up_waived": awaited is not None,
+            },
         )
 
 

@@ -115,6 +115,22 @@ EVENT_TYPE = {
 PATH = ["understand", "apologise", "solve", "resolve", "close"]
 
 
+def follow_up_done(complaint: Complaint, *, actor: User | None = None, nps: int = 9) -> None:
+    """Complete the resolved complaint's scheduled follow-up, as its owner would a month on."""
+    from complaints import followups
+
+    follow_up = followups.follow_up_awaited(complaint)
+    assert follow_up is not None, "the complaint has no scheduled follow-up"
+    followups.follow_up_complete(
+        follow_up=follow_up,
+        actor=actor or complaint.owner,
+        satisfied=True,
+        nps=nps,
+        emotion_now="satisfied",
+        note="Klant is tevreden.",
+    )
+
+
 def advance(complaint: Complaint, *, to: Stage, actor: User | None = None) -> Complaint:
     """Walk ``complaint`` through the workflow until it reaches stage ``to``."""
     actor = actor or complaint.owner
@@ -128,6 +144,8 @@ def advance(complaint: Complaint, *, to: Stage, actor: User | None = None) -> Co
     ]
     while complaint.stage != to:
         name = PATH[order.index(Stage(complaint.stage))]
+        if name == "close":
+            follow_up_done(complaint, actor=actor)  # closing waits for the follow-up
         complaint = workflow.run(
             workflow.Transition(name), complaint, actor=actor, **step_data(name)
         )

@@ -10,6 +10,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -325,8 +326,10 @@ class FollowUpViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=ReasonSerializer, responses={200: FollowUpSerializer, **_STATE_ERRORS})
     @action(detail=True, methods=["post"])
     def waive(self, request: Request, pk: str) -> Response:
-        """Skip the follow-up, with a reason (the customer asked not to be contacted)."""
+        """Skip the follow-up, with a reason (the customer asked not to be contacted); before
+        it is due only a manager may (closing the complaint early)."""
         follow_up = self._act(request)
+        followups.check_may_waive(follow_up, _actor(request), now=timezone.now())
         data = _valid(ReasonSerializer, request)
         return self._answer(
             followups.follow_up_waive(follow_up=follow_up, actor=_actor(request), **data)

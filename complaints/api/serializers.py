@@ -5,11 +5,12 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
-from complaints import policies
+from complaints import followups, policies
 from complaints.choices import (
     Balance,
     Channel,
@@ -28,6 +29,8 @@ from complaints.models import (
     Complaint,
     ComplaintEvent,
     Customer,
+    FollowUp,
+    FollowUpState,
     Interaction,
     RootCause,
     SolutionStep,
@@ -205,10 +208,20 @@ class SolutionSerializer(ModelSerializer):
         read_only_fields = fields
 
 
+class FollowUpSummarySerializer(ModelSerializer):
+    """The complaint's latest follow-up: whether closing still waits for it, and its answer."""
+
+    class Meta:
+        model = FollowUp
+        fields = ["id", "state", "due_at", "nps", "emotion_now", "ended_at"]
+        read_only_fields = fields
+
+
 class ComplaintDetailSerializer(ComplaintListSerializer):
     understanding = serializers.SerializerMethodField()
     apology = serializers.SerializerMethodField()
     solution = serializers.SerializerMethodField()
+    follow_up = serializers.SerializerMethodField()
     available_actions = serializers.SerializerMethodField()
 
     class Meta(ComplaintListSerializer.Meta):
@@ -234,6 +247,7 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
             "understanding",
             "apology",
             "solution",
+            "follow_up",
             "available_actions",
         ]
         read_only_fields = fields
@@ -257,12 +271,27 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
     def get_solution(self, obj: Complaint) -> Any:
         return self._step(obj, "solution", SolutionSerializer)
 
+    @extend_schema_field(FollowUpSummarySerializer(allow_null=True))
+    def get_follow_up(self, obj: Complaint) -> Any:
+        if obj.stage not in (Stage.RESOLVED, Stage.CLOSED):  # none before resolving: no query
+            return None
+        latest = (
+            obj.follow_ups.exclude(state=FollowUpState.CANCELLED)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        return FollowUpSummarySerializer(latest).data if latest is not None else None
+
     def get_available_actions(self, obj: Complaint) -> list[str]:
         """The steps the requesting user can take now (empty when they may not act)."""
         request = self.context.get("request")
         if request is None or not policies.can_work(request.user, obj):
             return []
         actions = [str(t) for t in allowed_transitions(obj.stage)]
+        if "close" in actions and not followups.may_close_soon(
+            request.user, obj, now=timezone.now()
+        ):
+            actions.remove("close")  # closing waits for the follow-up
         return [*actions, "transfer"] if obj.is_open else actions
 
 
@@ -351,6 +380,15 @@ class ResolveInputSerializer(Serializer):
 
 class CloseInputSerializer(Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    waive_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=(
+            "Closing waits for the follow-up. To close while it is still scheduled, waive it "
+            "with this reason; before it is due only a manager may."
+        ),
+    )
 
 
 class ReopenInputSerializer(Serializer):

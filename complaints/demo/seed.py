@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from complaints import services, workflow
+from complaints import followups, promises, services, workflow
 from complaints.choices import Liability
 from complaints.coulance import services as coulance
 from complaints.demo.people import people_ensure
@@ -28,6 +28,8 @@ from complaints.demo.stories import (
     Contact,
     Coulance,
     Decide,
+    FollowUpAnswer,
+    Kept,
     Reopen,
     Resolve,
     Solve,
@@ -35,8 +37,16 @@ from complaints.demo.stories import (
     Story,
     Transfer,
     Understand,
+    Unreachable,
 )
-from complaints.models import Complaint, CoulanceStatus, Customer, RootCause
+from complaints.models import (
+    CallbackPromise,
+    Complaint,
+    CoulanceStatus,
+    Customer,
+    PromiseState,
+    RootCause,
+)
 from complaints.states import Stage
 
 DEMO_PASSWORD = "demo-klacht-2026"
@@ -212,8 +222,38 @@ def _take(
                 alternatives_offered=step.alternatives,
                 now=at,
             )
+        case Kept():
+            promises.promise_keep(
+                promise=_pending_promise(complaint), actor=actor, note=step.note, now=at
+            )
+            return complaint
+        case Unreachable():
+            promises.promise_reschedule(
+                promise=_pending_promise(complaint),
+                actor=actor,
+                due_at=clock.promise(at, days=step.days, at=step.time),
+                note=step.note,
+                now=at,
+            )
+            return complaint
+        case FollowUpAnswer():
+            follow_up = followups.follow_up_awaited(complaint)
+            if follow_up is None:
+                raise ValueError(f"{complaint.reference}: no follow-up to answer.")
+            followups.follow_up_complete(
+                follow_up=follow_up,
+                actor=actor,
+                satisfied=step.satisfied,
+                nps=step.nps,
+                emotion_now=step.emotion,
+                note=step.note,
+                now=at,
+            )
+            return complaint
         case Close():
-            return workflow.close(complaint, actor=actor, note=step.note, now=at)
+            return workflow.close(
+                complaint, actor=actor, note=step.note, waive_reason=step.waive_reason, now=at
+            )
         case Reopen():
             return workflow.reopen(complaint, actor=actor, reason=step.reason, now=at)
         case Contact():
@@ -260,3 +300,12 @@ def _take(
                 )
             return complaint
     raise TypeError(f"Unknown demo step: {step!r}")
+
+
+def _pending_promise(complaint: Complaint) -> CallbackPromise:
+    promise = (
+        complaint.promises.filter(state=PromiseState.SCHEDULED).order_by("due_at", "id").first()
+    )
+    if promise is None:
+        raise ValueError(f"{complaint.reference}: no scheduled promise to keep or reschedule.")
+    return promise

@@ -2,7 +2,8 @@
 
 Each story is one customer with one complaint and the steps taken on it. Moments are given
 as working days before the day of seeding plus a local time, so the demo always shows the
-last six weeks, and every step lies in the past. ``complaints.demo.seed`` plays the steps
+last ten weeks (a closed complaint waited a month for its follow-up), and every step lies in
+the past. ``complaints.demo.seed`` plays the steps
 through the real services and workflow.
 """
 
@@ -74,10 +75,43 @@ class Resolve:
 
 
 @dataclass(frozen=True)
+class Kept:
+    """The complaint's pending callback promise kept: the customer was called as promised."""
+
+    at: At
+    note: str = ""
+    by: str = ""
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    """The customer did not answer at the promised moment: a new moment, not a broken promise."""
+
+    at: At
+    days: int  # working days after this step
+    time: str
+    note: str = ""
+    by: str = ""
+
+
+@dataclass(frozen=True)
+class FollowUpAnswer:
+    """The follow-up (nazorg): how the customer feels now, with the NPS answer."""
+
+    at: At
+    nps: int | None
+    emotion: str
+    satisfied: bool = True
+    note: str = ""
+    by: str = ""
+
+
+@dataclass(frozen=True)
 class Close:
     at: At
     note: str
     by: str = ""
+    waive_reason: str = ""  # closing before the follow-up: a manager waives it with a reason
 
 
 @dataclass(frozen=True)
@@ -136,6 +170,9 @@ Step = (
     | Apologise
     | Solve
     | Resolve
+    | Kept
+    | Unreachable
+    | FollowUpAnswer
     | Close
     | Reopen
     | Contact
@@ -187,22 +224,22 @@ STORIES: tuple[Story, ...] = (
             "kunnen in het systeem zien dat ik al bijna een jaar voor niets betaal. Dan kunnen "
             "jullie toch ook wel redelijk zijn?'"
         ),
-        received=At(29, "10:05"),
+        received=At(41, "10:05"),
         steps=(
             Understand(
-                At(29, "10:09"),
+                At(41, "10:09"),
                 Emotion.FRUSTRATED,
                 4,
                 "Ik begrijp goed dat het zuur voelt: een jaar lang betalen voor een club waar u "
                 "niet meer komt, en dan nog een jaar vastzitten. Dat zou mij ook frustreren.",
             ),
             Apologise(
-                At(29, "10:11"),
+                At(41, "10:11"),
                 "Het spijt me dat u alleen een nee te horen kreeg, zonder dat er naar uw "
                 "situatie werd gekeken.",
             ),
             Solve(
-                At(29, "10:16"),
+                At(41, "10:16"),
                 "Jaarcontract, vorige maand stilzwijgend verlengd. Laatste bezoek volgens de "
                 "toegangspoortjes elf maanden geleden. Klant verhuist definitief naar Limburg. "
                 "De opzegtermijn is formeel verstreken.",
@@ -213,22 +250,23 @@ STORIES: tuple[Story, ...] = (
                 wishes=("convenience",),
             ),
             Contact(
-                At(29, "14:30"),
+                At(41, "14:30"),
                 _NOTE,
                 "Overleg met Marieke (teamleider): het verzoek gaat over de toekomst, dus wat is "
                 "het risico? De klant komt al elf maanden niet; een extra jaar innen levert "
                 "alleen een detractor op. Akkoord om per direct te beëindigen, als coulance.",
             ),
             Contact(
-                At(28, "15:00"),
+                At(40, "15:00"),
                 _CALL,
                 "Klant om 15:00 teruggebeld zoals afgesproken. Lidmaatschap met onmiddellijke "
                 "ingang beëindigd; de incasso van deze maand gaat niet meer door. Klant is "
                 "opgelucht en bedankt ons.",
                 _OUT,
             ),
+            Kept(At(40, "15:05"), "Op tijd teruggebeld."),
             Resolve(
-                At(28, "15:10"),
+                At(40, "15:10"),
                 Outcome.UPHELD,
                 "Lidmaatschap met onmiddellijke ingang beëindigd, ondanks de verstreken "
                 "opzegtermijn. Bevestiging per e-mail verstuurd.",
@@ -239,8 +277,14 @@ STORIES: tuple[Story, ...] = (
                 domain=RequestDomain.FUTURE,
                 balance=Balance.WIN_WIN,
             ),
+            FollowUpAnswer(
+                At(9, "11:15"),
+                9,
+                Emotion.SATISFIED,
+                note="Gebeld na een maand: tevreden, raadt de club aan bij vrienden.",
+            ),
             Close(
-                At(8, "11:20"),
+                At(9, "11:20"),
                 "Nazorg na een maand: klant gebeld. Hij is tevreden over de afhandeling en "
                 "raadt de club aan bij vrienden in Dordrecht.",
             ),
@@ -450,20 +494,20 @@ STORIES: tuple[Story, ...] = (
             "gewone oven niet goed. Vooraf bestellen en later ophalen vond ze niet goed genoeg: "
             "'De klant is koning.'"
         ),
-        received=At(24, "17:45"),
+        received=At(34, "17:45"),
         steps=(
             Understand(
-                At(24, "17:49"),
+                At(34, "17:49"),
                 Emotion.FRUSTRATED,
                 3,
                 "Ik begrijp dat u haast hebt en dat wachten nu gewoon niet uitkomt.",
             ),
             Apologise(
-                At(24, "17:50"),
+                At(34, "17:50"),
                 "Sorry dat we u vandaag niet kunnen helpen zoals u had gehoopt.",
             ),
             Solve(
-                At(24, "17:52"),
+                At(34, "17:52"),
                 "Klant wil een ongebakken pizza meenemen. Dat bieden we niet aan: de pizza wordt "
                 "alleen in de steenoven goed. Klant heeft haast.",
                 "Ik mail u vanavond de link om vooraf te bestellen met een ophaaltijd naar keuze, "
@@ -473,14 +517,15 @@ STORIES: tuple[Story, ...] = (
                 wishes=("comfort", "convenience"),
             ),
             Contact(
-                At(24, "19:30"),
+                At(34, "19:30"),
                 _EMAIL,
                 "Link voor vooruitbestellen en een kortingscode van 10% voor de eerste "
                 "vooruitbestelling gemaild.",
                 _OUT,
             ),
+            Kept(At(34, "19:31"), "Gemaild vóór het beloofde tijdstip."),
             Resolve(
-                At(23, "09:30"),
+                At(33, "09:30"),
                 Outcome.NOT_UPHELD,
                 "Een ongebakken pizza meegeven is niet mogelijk. De klant kan vooraf bestellen "
                 "met een ophaaltijd naar keuze en krijgt korting op de eerste keer.",
@@ -493,6 +538,12 @@ STORIES: tuple[Story, ...] = (
                     "Vooraf bestellen (telefonisch of online) en op een zelfgekozen tijd ophalen; "
                     "thuisbezorgen; 10% korting op de eerste vooruitbestelling."
                 ),
+            ),
+            FollowUpAnswer(
+                At(3, "09:55"),
+                8,
+                Emotion.SATISFIED,
+                note="Twee keer vooraf besteld; tevreden over de ophaaltijd.",
             ),
             Close(
                 At(3, "10:00"),
@@ -660,6 +711,12 @@ STORIES: tuple[Story, ...] = (
                 Emotion.SATISFIED,
                 Liability.LIABLE,
             ),
+            FollowUpAnswer(
+                At(2, "13:55"),
+                8,
+                Emotion.SATISFIED,
+                note="De klant belde zelf: bestelling gehouden, een 8.",
+            ),
             Close(
                 At(2, "14:00"),
                 "Nazorg: de klant heeft de bestelling gehouden en geeft ons een 8.",
@@ -717,22 +774,22 @@ STORIES: tuple[Story, ...] = (
             "maandelijkse incasso op de 25e haar steeds krap zit. Ze vraagt of de factuur "
             "voortaan op de 10e van de maand kan komen."
         ),
-        received=At(30, "08:30"),
-        logged=At(30, "10:15"),
+        received=At(42, "08:30"),
+        logged=At(42, "10:15"),
         steps=(
             Understand(
-                At(30, "11:00"),
+                At(42, "11:00"),
                 Emotion.NEUTRAL,
                 2,
                 "Ik begrijp dat het lastig is als de afschrijving niet aansluit op het moment "
                 "waarop uw salaris binnenkomt.",
             ),
             Apologise(
-                At(30, "11:01"),
+                At(42, "11:01"),
                 "Het spijt me dat onze vaste factuurdatum u in de knel brengt.",
             ),
             Solve(
-                At(30, "11:20"),
+                At(42, "11:20"),
                 "De factuurdatum is voor alle abonnementen de 25e; het factureringssysteem kan "
                 "die niet per klant aanpassen. Handmatig betalen met een betaallink kan wel.",
                 "Ik bel u morgen om 14:00 om uit te leggen wat wél kan.",
@@ -741,15 +798,16 @@ STORIES: tuple[Story, ...] = (
                 wishes=("convenience", "identity"),
             ),
             Contact(
-                At(29, "14:00"),
+                At(41, "14:00"),
                 _CALL,
                 "Klant gebeld: we krijgen deze vraag vaker, maar de factuurdatum verschuiven kan "
                 "helaas niet. Wat wél kan: handmatig betalen, zodat zij zelf bepaalt wanneer ze "
                 "betaalt. Dat doen de meeste klanten in deze situatie. Klant akkoord.",
                 _OUT,
             ),
+            Kept(At(41, "14:05")),
             Resolve(
-                At(29, "14:15"),
+                At(41, "14:15"),
                 Outcome.NOT_UPHELD,
                 "De factuurdatum verplaatsen kan niet. De klant betaalt voortaan handmatig "
                 "binnen de betaaltermijn, op een moment dat haar uitkomt.",
@@ -762,6 +820,12 @@ STORIES: tuple[Story, ...] = (
                     "Overgezet op handmatig betalen met een betaallink, zodat de klant zelf "
                     "bepaalt wanneer ze betaalt."
                 ),
+            ),
+            FollowUpAnswer(
+                At(9, "09:25"),
+                9,
+                Emotion.SATISFIED,
+                note="Betaalt handmatig op de 10e en is tevreden.",
             ),
             Close(
                 At(9, "09:30"),

@@ -24,11 +24,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from complaints import policies, privacy, selectors, services, workflow
+from complaints import followups, policies, privacy, selectors, services, workflow
 from complaints.choices import InteractionKind
 from complaints.coulance.routing import unroutable_reason
 from complaints.errors import ActionForbidden, InvalidData, TransitionNotAllowed
-from complaints.models import AccessKind, AccessVia, Complaint, ComplaintEvent, EventType
+from complaints.models import (
+    AccessKind,
+    AccessVia,
+    Complaint,
+    ComplaintEvent,
+    EventType,
+    FollowUp,
+    FollowUpState,
+)
 from complaints.states import Stage, Transition, allowed_transitions
 from complaints.web import queries
 from complaints.web.common import actor, add_domain_errors, is_htmx
@@ -137,6 +145,47 @@ def _stage_label(value: str) -> str:
     return str(Stage(value).label) if value in Stage.values else value
 
 
+@dataclass
+class Closing:
+    """The follow-up station: the follow-up closing waits for, or the one that ended, and
+    whether this user may close now (``waiving``: only by waiving the follow-up)."""
+
+    awaited: FollowUp | None
+    ended: FollowUp | None
+    may_close: bool
+    waiting_text: str = ""
+
+    @property
+    def waiving(self) -> bool:
+        return self.awaited is not None
+
+
+def closing_for(user: Any, complaint: Complaint) -> Closing | None:
+    """None before the complaint is resolved; one or two small reads after."""
+    if complaint.stage not in (Stage.RESOLVED, Stage.CLOSED):
+        return None
+    awaited = followups.follow_up_awaited(complaint) if complaint.stage == Stage.RESOLVED else None
+    ended = None
+    if awaited is None:
+        ended = (
+            complaint.follow_ups.exclude(
+                state__in=[FollowUpState.SCHEDULED, FollowUpState.CANCELLED]
+            )
+            .select_related("ended_by")
+            .order_by("-ended_at", "-id")
+            .first()
+        )
+    may_close = complaint.stage == Stage.RESOLVED and policies.can_work(user, complaint)
+    if awaited is not None and awaited.due_at > timezone.now():  # before it is due:
+        may_close = may_close and policies.supervises(user, complaint)  # a manager, waiving
+    return Closing(
+        awaited=awaited,
+        ended=ended,
+        may_close=may_close,
+        waiting_text=followups.closing_waits(awaited) if awaited is not None else "",
+    )
+
+
 def page_context(
     request: HttpRequest,
     complaint: Complaint,
@@ -149,8 +198,13 @@ def page_context(
     bound = bound or {}
     may_work = policies.can_work(user, complaint)
     allowed = {t.value for t in allowed_transitions(complaint.stage)} if may_work else set()
+    closing = closing_for(user, complaint)
+    if closing is not None and not closing.may_close:
+        allowed.discard(Transition.CLOSE.value)
+    options = {Transition.CLOSE.value: {"waiving": bool(closing and closing.waiving)}}
     step_forms: dict[str, forms.Form | None] = {
-        name: bound.get(name) or (step_form(name) if name in allowed else None)
+        name: bound.get(name)
+        or (step_form(name, **options.get(name, {})) if name in allowed else None)
         for name in (t.value for t in Transition)
     }
     events = list(selectors.complaint_timeline(complaint=complaint))
@@ -163,6 +217,7 @@ def page_context(
         "complaint": complaint,
         "may_work": may_work,
         "steps": _steps(complaint, step_forms),
+        "closing": closing,
         "reopen_form": step_forms.get(Transition.REOPEN.value),
         "transfer_form": bound.get("transfer")
         or (TransferForm(auto_id="transfer-%s") if may_work and open_ else None),
@@ -300,7 +355,10 @@ def complaint_transition(request: HttpRequest, reference: str, transition: str) 
         raise Http404 from None
     complaint = _get(request, reference)
     user = actor(request)
-    form = step_form(step.value, request.POST)
+    options = {}
+    if step == Transition.CLOSE:
+        options["waiving"] = followups.follow_up_awaited(complaint) is not None
+    form = step_form(step.value, request.POST, **options)
     try:
         # Refuse for the person or the stage before judging the data, as the API does.
         workflow.check_allowed(complaint, actor=user, transition=step)

@@ -334,12 +334,21 @@ class ResolveForm(WebForm):
 
 
 class CloseForm(WebForm):
-    note = forms.CharField(
-        label=_("Follow-up note"),
-        required=False,
+    """Close the complaint; while its follow-up is still scheduled, only by waiving it with a
+    reason (``waiving``), which the page offers to whoever may (see ``followups``)."""
+
+    note = forms.CharField(label=_("Closing note"), required=False, widget=_textarea(2))
+    waive_reason = forms.CharField(
+        label=_("Why close without the follow-up"),
+        required=False,  # the workflow refuses a close without it in words (409)
         widget=_textarea(2),
-        help_text=_("How does the customer feel about it a month later?"),
+        help_text=_("The follow-up is waived with this reason, in the audit trail."),
     )
+
+    def __init__(self, *args: Any, waiving: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not waiving:
+            del self.fields["waive_reason"]
 
 
 class ReopenForm(WebForm):
@@ -403,6 +412,6 @@ STEP_FORMS: dict[str, type[WebForm]] = {
 }
 
 
-def step_form(name: str, data: Any = None) -> forms.Form:
+def step_form(name: str, data: Any = None, **options: Any) -> forms.Form:
     """The form of transition ``name``, with ids unique on the complaint page."""
-    return STEP_FORMS[name](data, auto_id=f"{name}-%s")
+    return STEP_FORMS[name](data, auto_id=f"{name}-%s", **options)

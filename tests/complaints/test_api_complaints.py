@@ -318,7 +318,21 @@ def test_the_whole_workflow_through_the_api(api_as, agent, other_agent, new_comp
     assert body["stage"] == "resolved"
     assert body["outcome"] == "upheld"
     assert body["root_cause"]["code"] == "billing-incorrect-amount"
+    # Closing waits for the follow-up a month later: refused in words, nothing written.
+    assert body["available_actions"] == ["reopen"]
+    assert body["follow_up"]["state"] == "scheduled"
+    response = client.post(url(complaint, "close"), payload("close"), format="json")
+    assert response.status_code == 409
+    assert response.json()["code"] == "follow_up_awaited"
+    assert Complaint.objects.get(pk=complaint.pk).stage == "resolved"
+
+    follow_up = body["follow_up"]["id"]
+    answer = {"satisfied": True, "nps": 9, "emotion_now": "satisfied"}
+    response = client.post(f"/api/follow-ups/{follow_up}/complete/", answer, format="json")
+    assert response.status_code == 200, response.content
+    body = client.get(url(complaint)).json()
     assert body["available_actions"] == ["close", "reopen"]
+    assert body["follow_up"]["nps"] == 9
 
     body = client.post(url(complaint, "close"), payload("close"), format="json").json()
     assert body["stage"] == "closed"
@@ -344,6 +358,7 @@ def test_the_whole_workflow_through_the_api(api_as, agent, other_agent, new_comp
         ("solution_given", "anna", "apologised", "solving"),
         ("ownership_transferred", "anna", "", ""),
         ("resolved", "bram", "solving", "resolved"),
+        ("follow_up_completed", "bram", "", ""),
         ("closed", "bram", "resolved", "closed"),
         ("reopened", "bram", "closed", "solving"),
     ]

@@ -18,5 +18,6 @@ def test_complaint_walks_the_triad_to_closed(agent):
         "apologised",
         "solving",
         "resolved",
+        "",  # the follow-up, completed: closing waits for it
         "closed",
     ]

@@ -31,7 +31,14 @@ from complaints.models import (
 )
 from complaints.states import TRANSITIONS, Stage, Transition, allowed_transitions, target_of
 from tests.complaints.dbstate import db_changes, db_snapshot
-from tests.factories import EVENT_TYPE, advance, make_complaint, root_cause, step_data
+from tests.factories import (
+    EVENT_TYPE,
+    advance,
+    follow_up_done,
+    make_complaint,
+    root_cause,
+    step_data,
+)
 
 # A moment without microseconds, so what comes back from JSON payloads compares exactly.
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -179,6 +186,8 @@ def test_each_legal_transition_writes_its_step_the_new_stage_and_one_event(
     agent, clock, transition, source
 ):
     complaint = at_stage(agent, source)
+    if transition == Transition.CLOSE:
+        follow_up_done(complaint)  # closing waits for the follow-up
     clock.shift(timedelta(hours=1))
     now = timezone.now()
     before = db_snapshot()
@@ -190,6 +199,8 @@ def test_each_legal_transition_writes_its_step_the_new_stage_and_one_event(
     if transition in STEP_TABLE:
         expected_tables.add(STEP_TABLE[transition])
     expected_tables |= SCHEDULED_WORK.get(transition, set())
+    if (transition, source) == (Transition.REOPEN, Stage.CLOSED):
+        expected_tables.discard("complaints.FollowUp")  # its follow-up ended before closing
     assert set(changes) == expected_tables
     assert all(not change["removed"] for change in changes.values())
 
@@ -365,6 +376,7 @@ def test_close_stamps_closed_at_and_keeps_the_note(agent, clock):
     complaint = at_stage(agent, Stage.RESOLVED)
     resolved_at = Complaint.objects.get(pk=complaint.pk).resolved_at
     clock.shift(timedelta(days=30))
+    follow_up_done(complaint)
 
     workflow.close(complaint, actor=agent, note="  Nazorg gedaan: klant tevreden.  ")
 
@@ -374,7 +386,7 @@ def test_close_stamps_closed_at_and_keeps_the_note(agent, clock):
     assert complaint.resolved_at == resolved_at
     event = complaint.events.get(type=EventType.CLOSED)
     assert (event.from_stage, event.to_stage) == ("resolved", "closed")
-    assert event.payload == {"note": "Nazorg gedaan: klant tevreden."}
+    assert event.payload == {"note": "Nazorg gedaan: klant tevreden.", "follow_up_waived": False}
 
 
 @pytest.mark.parametrize("source", [Stage.RESOLVED, Stage.CLOSED])
@@ -411,6 +423,7 @@ def test_a_reopened_complaint_can_be_resolved_and_closed_again(agent, clock):
         actor=agent,
         **step_data("resolve") | {"root_cause": root_cause("billing-refund-delay")},
     )
+    follow_up_done(complaint)
     workflow.close(complaint, actor=agent)
 
     complaint.refresh_from_db()
@@ -423,9 +436,11 @@ def test_a_reopened_complaint_can_be_resolved_and_closed_again(agent, clock):
         "apologised",
         "solving",
         "resolved",
+        "",  # the follow-up, completed
         "closed",
         "solving",
         "resolved",
+        "",  # the new follow-up, completed
         "closed",
     ]
 
@@ -503,6 +518,8 @@ def test_the_owner_their_manager_and_an_admin_may_move_a_complaint(
 ):
     complaint = at_stage(agent, source)
     actor = request.getfixturevalue(person)
+    if transition == Transition.CLOSE:
+        follow_up_done(complaint)  # closing waits for the follow-up
 
     workflow.run(transition, complaint, actor=actor, **step_data(transition))
 

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from accounts.models import User
-from complaints import services, workflow
+from complaints import followups, services, workflow
 from complaints.errors import ActionForbidden, DomainError, InvalidData, TransitionNotAllowed
 from complaints.models import Complaint, EventType, RootCause
 from complaints.states import OPEN_STAGES, TRANSITIONS, Stage, Transition, allowed_transitions
@@ -60,6 +60,7 @@ class Expected:
     owner: str
     stage: Stage = Stage.RECEIVED
     events: list[Event] = field(default_factory=list)
+    follow_up_open: bool = False  # resolving schedules one; closing waits for it
 
 
 class WorkflowMachine(RuleBasedStateMachine):
@@ -167,6 +168,10 @@ class WorkflowMachine(RuleBasedStateMachine):
         data = self.step_data(transition, bad)
         sources, target = TRANSITIONS[transition]
 
+        waiving = transition == Transition.CLOSE and bad is not None and bad % 2 == 0
+        if waiving:
+            data["waive_reason"] = "Klant wil geen nazorg."
+
         def action() -> Complaint:
             return workflow.run(transition, complaint, actor=actor, **data)
 
@@ -175,13 +180,50 @@ class WorkflowMachine(RuleBasedStateMachine):
             self.attempt(ActionForbidden, action)
         elif expected.stage not in sources:
             self.attempt(TransitionNotAllowed, action)
+        elif transition == Transition.CLOSE and expected.follow_up_open and not waiving:
+            self.attempt(TransitionNotAllowed, action)  # closing waits for the follow-up
+        elif (
+            transition == Transition.CLOSE
+            and expected.follow_up_open
+            and (
+                person not in SUPERVISORS  # not due yet: only a manager may close early
+            )
+        ):
+            self.attempt(ActionForbidden, action)
         elif bad is not None and self.wrong_data(transition):
             self.attempt(InvalidData, action)
         else:
             changes = self.attempt(None, action)
             assert set(changes["complaints.Complaint"]["changed"]) == {complaint.pk}
+            if transition == Transition.CLOSE and expected.follow_up_open:
+                expected.events.append((EventType.FOLLOW_UP_WAIVED, "", "", actor.pk))
             expected.events.append((EVENT_TYPE[transition], expected.stage, target, actor.pk))
             expected.stage = target
+            expected.follow_up_open = transition == Transition.RESOLVE
+
+    @rule(which=st.integers(0, COMPLAINTS - 1), person=st.sampled_from(["owner", *PEOPLE]))
+    def complete_the_follow_up(self, which: int, person: str) -> None:
+        """A month later: how does the customer feel now? Then the complaint may close."""
+        complaint = self.complaints[which]
+        expected = self.expected[complaint.pk]
+        follow_up = followups.follow_up_awaited(complaint)
+        assert (follow_up is not None) == expected.follow_up_open
+        if follow_up is None:
+            return
+        person = expected.owner if person == "owner" else person
+        actor = self.people[person]
+
+        def action() -> Any:
+            return followups.follow_up_complete(
+                follow_up=follow_up, actor=actor, satisfied=True, nps=8, emotion_now="neutral"
+            )
+
+        if not self.may_work(person, expected):
+            self.attempt(ActionForbidden, action)
+        else:
+            self.attempt(None, action)
+            expected.events.append((EventType.FOLLOW_UP_COMPLETED, "", "", actor.pk))
+            expected.follow_up_open = False
 
     @rule(
         which=st.integers(0, COMPLAINTS - 1),

@@ -143,7 +143,7 @@ def test_the_manager_lists_broken_promises(api_as, agent, manager):
     assert [p["state"] for p in response.json()["results"]] == ["broken"]
 
 
-def test_follow_ups_are_listed_completed_and_waived_through_the_api(api_as, agent):
+def test_follow_ups_are_listed_completed_and_waived_through_the_api(api_as, agent, manager):
     [first] = resolved(agent).follow_ups.all()
     [second] = resolved(agent).follow_ups.all()
     client = api_as(agent)
@@ -170,11 +170,19 @@ def test_follow_ups_are_listed_completed_and_waived_through_the_api(api_as, agen
         FollowUpState.COMPLETED,
         "detractor",
     )
-    waived = client.post(
+    # Before it is due only a manager may waive it (that is how a complaint closes early).
+    early = client.post(f"/api/follow-ups/{second.pk}/waive/", {"reason": "x"}, format="json")
+    assert early.status_code == 403
+    as_manager = api_as(manager)
+    no_reason = as_manager.post(f"/api/follow-ups/{second.pk}/waive/", {}, format="json")
+    assert no_reason.status_code == 400
+    waived = as_manager.post(
         f"/api/follow-ups/{second.pk}/waive/", {"reason": "Wil niet gebeld worden"}, format="json"
     )
     assert (waived.status_code, waived.json()["state"]) == (200, "waived")
-    assert client.post(f"/api/follow-ups/{second.pk}/waive/", {"reason": "x"}).status_code == 409
+    assert (
+        as_manager.post(f"/api/follow-ups/{second.pk}/waive/", {"reason": "x"}).status_code == 409
+    )
 
 
 def test_notifications_are_the_users_own_and_can_be_marked_read(api_as, agent, manager):

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import translation
 
 from complaints import followups, workflow
-from complaints.errors import InvalidData, TransitionNotAllowed
+from complaints.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints.models import (
     AnsweredVia,
     EventType,
@@ -100,13 +100,30 @@ def test_a_completed_follow_up_cannot_be_completed_or_waived_again(agent):
         followups.follow_up_waive(follow_up=follow_up, actor=agent, reason="Toch niet")
 
 
-def test_waiving_needs_a_reason(agent):
+def test_waiving_needs_a_reason(agent, manager):
     [follow_up] = resolved(agent).follow_ups.all()
     with pytest.raises(InvalidData):
-        followups.follow_up_waive(follow_up=follow_up, actor=agent, reason="")
+        followups.follow_up_waive(follow_up=follow_up, actor=manager, reason="")
     waived = followups.follow_up_waive(
-        follow_up=follow_up, actor=agent, reason="Klant wil niet meer benaderd worden"
+        follow_up=follow_up, actor=manager, reason="Klant wil niet meer benaderd worden"
     )
+    assert waived.state == FollowUpState.WAIVED
+    event = waived.complaint.events.get(type=EventType.FOLLOW_UP_WAIVED)
+    assert (event.actor, event.payload["reason"], event.payload["early"]) == (
+        manager,
+        "Klant wil niet meer benaderd worden",
+        True,
+    )
+
+
+def test_before_it_is_due_only_a_manager_may_waive_the_follow_up(agent, clock):
+    [follow_up] = resolved(agent).follow_ups.all()
+    before = db_snapshot()
+    with pytest.raises(ActionForbidden):
+        followups.follow_up_waive(follow_up=follow_up, actor=agent, reason="Geen tijd")
+    assert db_changes(before, db_snapshot()) == {}
+    clock.move_to(T0 + MONTH)  # due now: the owner may waive it (the customer is unreachable)
+    waived = followups.follow_up_waive(follow_up=follow_up, actor=agent, reason="Onbereikbaar")
     assert waived.state == FollowUpState.WAIVED
 
 
@@ -238,7 +255,7 @@ def test_a_follow_up_completed_by_the_owner_closes_the_survey(survey, agent):
     assert response.status_code == 410
 
 
-def test_a_closed_complaint_keeps_its_follow_up(agent):
+def test_a_closed_complaint_closed_after_its_follow_up(agent):
     complaint = advance(resolved(agent), to=Stage.CLOSED)
-    assert complaint.follow_ups.get().state == FollowUpState.SCHEDULED
+    assert complaint.follow_ups.get().state == FollowUpState.COMPLETED
     assert FollowUp.objects.count() == 1

@@ -13,7 +13,13 @@ from django.utils import timezone
 from complaints.models import Complaint, Interaction, OwnershipTransfer
 from complaints.states import Stage
 from tests.complaints.dbstate import db_changes, db_snapshot
-from tests.factories import CustomerFactory, advance, make_complaint, root_cause
+from tests.factories import (
+    CustomerFactory,
+    advance,
+    follow_up_done,
+    make_complaint,
+    root_cause,
+)
 from tests.web.conftest import HTMX, field_html
 
 
@@ -110,6 +116,8 @@ def test_each_stage_offers_the_next_form_and_shows_what_was_recorded(
     client_as, agent, complaint, stage, current
 ):
     complaint = advance(complaint, to=stage)
+    if stage == Stage.RESOLVED:
+        follow_up_done(complaint)  # closing waits for the follow-up
     page = client_as(agent).get(page_url(complaint)).content.decode()
     assert f'id="form-{current}"' in page
     assert page.count('class="step-form') == 1 + ('id="form-reopen"' in page)
@@ -185,6 +193,8 @@ def test_the_whole_triad_through_plain_forms(client_as, agent, complaint):
         "reopen": Stage.SOLVING,
     }
     for name, stage in expected.items():
+        if name == "close":
+            follow_up_done(complaint)  # a month later: how does the customer feel now?
         response = client.post(step_url(complaint, name), form_data(name))
         assert response.status_code == 302, (name, response.content[:500])
         assert response["Location"] == page_url(complaint)
@@ -405,3 +415,31 @@ def test_a_note_without_text_is_refused(client_as, agent, complaint):
     content = client_as(agent).post(url, {"kind": "note", "direction": "internal"}).content
     assert "This field is required." in field_html(content.decode(), "interaction-summary")
     assert db_changes(before, db_snapshot()) == {}
+
+
+def test_closing_waits_for_the_follow_up_and_a_manager_may_close_early_with_a_reason(
+    client_as, agent, manager, complaint
+):
+    complaint = advance(complaint, to=Stage.RESOLVED)
+    page = client_as(agent).get(page_url(complaint), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="closing-waits"' in page
+    assert "Closing waits for the follow-up due on" in page
+    assert 'id="form-close"' not in page  # the owner waits for the follow-up
+
+    refused = client_as(agent).post(step_url(complaint, "close"), {"note": "Klaar"}, follow=True)
+    assert Complaint.objects.get(pk=complaint.pk).stage == Stage.RESOLVED
+    assert "follow-up" in refused.content.decode() or "nazorg" in refused.content.decode()
+
+    as_manager = client_as(manager)
+    page = as_manager.get(page_url(complaint)).content.decode()
+    assert 'id="form-close"' in page and 'name="waive_reason"' in page
+    as_manager.post(step_url(complaint, "close"), {"note": ""})
+    assert Complaint.objects.get(pk=complaint.pk).stage == Stage.RESOLVED  # no reason: no close
+    reason = "Klant vraagt uitdrukkelijk om niet meer benaderd te worden."
+    response = as_manager.post(step_url(complaint, "close"), {"waive_reason": reason})
+    assert response.status_code == 302
+    fresh = Complaint.objects.get(pk=complaint.pk)
+    assert fresh.stage == Stage.CLOSED
+    assert fresh.follow_ups.get().waive_reason == reason
+    page = as_manager.get(page_url(complaint), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="follow-up-result"' in page and reason in page
