@@ -189,13 +189,16 @@ def wishes(resolved: QuerySet[Complaint]) -> dict[str, Any]:
     return {"by_wish": [row(code) for code in Wish.values], "none": row("none")}
 
 
+_NPS_GROUPS = {
+    "answers": Q(),
+    "promoters": Q(nps__gte=9),
+    "passives": Q(nps__gte=7, nps__lte=8),
+    "detractors": Q(nps__lte=6),
+}
+
+
 def _nps_counts() -> dict[str, Any]:
-    return {
-        "answers": Count("id"),
-        "promoters": Count("id", filter=Q(nps__gte=9)),
-        "passives": Count("id", filter=Q(nps__gte=7, nps__lte=8)),
-        "detractors": Count("id", filter=Q(nps__lte=6)),
-    }
+    return {key: Count("id", filter=condition) for key, condition in _NPS_GROUPS.items()}
 
 
 def _nps(row: dict[str, Any]) -> dict[str, Any]:
@@ -229,6 +232,111 @@ def nps(period: Period) -> dict[str, Any]:
     return {
         **_nps(qs.aggregate(**_nps_counts())),
         "by_root_cause": [{**cause(row, "complaint__root_cause__"), **_nps(row)} for row in rows],
+    }
+
+
+# The three legs of the emotion journey (intake, resolution, the follow-up), as (name, from, to).
+JOURNEY_LEGS = [
+    ("intake_resolution", "before", "mid"),
+    ("resolution_follow_up", "mid", "after"),
+    ("intake_follow_up", "before", "after"),
+]
+SHIFT_METRICS = ("compared", "better", "same", "worse")
+
+
+def _shift_counts(prefix: str, first: str, second: str) -> dict[str, Count]:
+    compared = Q(**{f"{first}__isnull": False, f"{second}__isnull": False})
+    return {
+        f"{prefix}compared": Count("id", filter=compared),
+        f"{prefix}better": Count("id", filter=compared & Q(**{f"{second}__gt": F(first)})),
+        f"{prefix}same": Count("id", filter=compared & Q(**{second: F(first)})),
+        f"{prefix}worse": Count("id", filter=compared & Q(**{f"{second}__lt": F(first)})),
+    }
+
+
+def _shift(row: dict[str, Any], prefix: str) -> dict[str, Any]:
+    found = {metric: row.get(f"{prefix}{metric}", 0) for metric in SHIFT_METRICS}
+    return {**found, "better_share": share(found["better"], found["compared"])}
+
+
+def journey(resolved: QuerySet[Complaint], period: Period) -> dict[str, Any]:
+    """The emotion journey's three points – at intake, at resolution and at the follow-up –
+    overall and per outcome, with the NPS per outcome: does a well-said no keep the customer?
+
+    Two GROUP BY outcome queries: the complaints resolved in the period (intake → resolution),
+    and the follow-ups completed in it (→ the follow-up, and the NPS), as the NPS section counts.
+    """
+    by_outcome: dict[str, dict[str, Any]] = {}
+    resolved_rows = (
+        resolved.annotate(
+            before=_valence("emotion_at_intake"), mid=_valence("emotion_at_resolution")
+        )
+        .values("outcome")
+        .annotate(resolved=Count("id"), **_shift_counts("ir_", "before", "mid"))
+        .order_by("outcome")
+    )
+    for row in resolved_rows:
+        by_outcome[row["outcome"]] = {
+            "resolved": row["resolved"],
+            "intake_resolution": _shift(row, "ir_"),
+        }
+    follow_ups = FollowUp.objects.filter(
+        state=FollowUpState.COMPLETED, ended_at__gte=period.start_at, ended_at__lt=period.end_at
+    ).annotate(
+        before=_valence("complaint__emotion_at_intake"),
+        mid=_valence("complaint__emotion_at_resolution"),
+        after=_valence("emotion_now"),
+    )
+    follow_up_rows = (
+        follow_ups.values("complaint__outcome")
+        .annotate(
+            followed_up=Count("id"),
+            **_shift_counts("rf_", "mid", "after"),
+            **_shift_counts("if_", "before", "after"),
+            **{
+                key: Count("id", filter=Q(nps__isnull=False) & condition)
+                for key, condition in _NPS_GROUPS.items()
+            },
+        )
+        .order_by("complaint__outcome")
+    )
+    for row in follow_up_rows:
+        part = by_outcome.setdefault(
+            row["complaint__outcome"], {"resolved": 0, "intake_resolution": _shift({}, "")}
+        )
+        part["followed_up"] = row["followed_up"]
+        part["resolution_follow_up"] = _shift(row, "rf_")
+        part["intake_follow_up"] = _shift(row, "if_")
+        part["nps"] = _nps(row)
+    rows = []
+    for key in [*Outcome.values, *sorted(k for k in by_outcome if k not in Outcome.values)]:
+        part = by_outcome.get(key)
+        if part is None:
+            continue
+        part.setdefault("followed_up", 0)
+        for leg in ("resolution_follow_up", "intake_follow_up"):
+            part.setdefault(leg, _shift({}, ""))
+        part.setdefault("nps", _nps(dict.fromkeys(_NPS_GROUPS, 0)))
+        rows.append({"key": key, **part})
+    # The whole: the sums of the (at most four) grouped rows.
+    overall: dict[str, Any] = {
+        "resolved": sum(row["resolved"] for row in rows),
+        "followed_up": sum(row["followed_up"] for row in rows),
+    }
+    for leg, _first, _second in JOURNEY_LEGS:
+        totals = {m: sum(row[leg][m] for row in rows) for m in SHIFT_METRICS}
+        overall[leg] = _shift(totals, "")
+    overall["nps"] = _nps({k: sum(row["nps"][k] for row in rows) for k in _NPS_GROUPS})
+    at_follow_up = (
+        follow_ups.exclude(emotion_now="")
+        .values("emotion_now")
+        .annotate(count=Count("id"))
+        .order_by("-count", "emotion_now")
+    )
+    return {
+        "overall": overall,
+        "by_outcome": rows,
+        "at_follow_up": [{"key": r["emotion_now"], "count": r["count"]} for r in at_follow_up],
     }
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+from reports.experience import JOURNEY_LEGS, SHIFT_METRICS
 from reports.models import RootCauseReport
 
 CSV_HEADER = ["section", "dimension", "key", "metric", "value"]
@@ -66,6 +67,20 @@ def figure_rows(figures: dict[str, Any]) -> Iterator[list[Any]]:
     for row in emotions.get("shift_by_root_cause", []):
         for metric in ("compared", "better", "same", "worse", "better_share"):
             yield ["emotions", "shift.root_cause", _value(row["code"]), metric, _value(row[metric])]
+    if "journey" in figures:  # not in reports made before the follow-up's emotion counted
+        journey = figures["journey"]
+        parts = [("overall", journey["overall"])]
+        parts += [(f"outcome.{row['key']}", row) for row in journey["by_outcome"]]
+        for dimension, part in parts:
+            for name in ("resolved", "followed_up"):
+                yield ["journey", dimension, "", name, part[name]]
+            for leg, _first, _second in JOURNEY_LEGS:
+                for metric in (*SHIFT_METRICS, "better_share"):
+                    yield ["journey", dimension, leg, metric, _value(part[leg][metric])]
+            for metric in ("answers", "promoters", "passives", "detractors", "nps"):
+                yield ["journey", dimension, "nps", metric, _value(part["nps"][metric])]
+        for row in journey["at_follow_up"]:
+            yield ["journey", "at_follow_up", row["key"], "count", row["count"]]
     if "wishes" in figures:  # not in reports made before wishes were recorded
         wishes = figures["wishes"]
         for row in [*wishes["by_wish"], wishes["none"]]:

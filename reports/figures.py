@@ -30,7 +30,15 @@ from complaints.models import (
 )
 from reports import actions
 from reports.aggregates import RunningSum, Seconds, percentiles
-from reports.experience import INDEX_PROBE_DAYS, emotions, nps, outcomes, triad, wishes
+from reports.experience import (
+    INDEX_PROBE_DAYS,
+    emotions,
+    journey,
+    nps,
+    outcomes,
+    triad,
+    wishes,
+)
 from reports.figure_parts import (
     FRACTIONS,
     Period,
@@ -301,6 +309,7 @@ def _compute(period: Period, now: datetime) -> dict[str, Any]:
         "promises": promises(period),
         "triad": triad(resolved, short_period=(end - start).days < INDEX_PROBE_DAYS),
         "emotions": emotions(resolved),
+        "journey": journey(resolved, period),
         "wishes": wishes(resolved),
         "nps": nps(period),
         "outcomes": outcomes(resolved),

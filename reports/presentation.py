@@ -14,6 +14,12 @@ from complaints.choices import Channel, Emotion, Outcome, Wish
 from reports import charts
 from reports.models import RootCauseReport
 
+JOURNEY_LABELS = {
+    "intake_resolution": lambda: _("From intake to resolution"),
+    "resolution_follow_up": lambda: _("From resolution to the follow-up"),
+    "intake_follow_up": lambda: _("From intake to the follow-up"),
+}
+
 STEP_LABELS = {
     "understand": lambda: _("Show understanding (from receipt)"),
     "apologise": lambda: _("Apologise (from understanding)"),
@@ -85,7 +91,13 @@ def report_context(report: RootCauseReport) -> dict[str, Any]:
         }
         for value, label in Emotion.choices
     ]
+    journey = _journey(f)
+    if journey:
+        at_follow_up = {row["key"]: row["count"] for row in f["journey"]["at_follow_up"]}
+        for row, (value, _label) in zip(emotion_rows, Emotion.choices, strict=True):
+            row["follow_up"] = at_follow_up.get(value, 0)
     context: dict[str, Any] = {
+        **journey,
         "report": report,
         "f": f,
         "volumes": volumes,
@@ -158,6 +170,32 @@ def report_context(report: RootCauseReport) -> dict[str, Any]:
         description=_("Resolved complaints per emotion, at intake and at resolution."),
     )
     return context
+
+
+def _journey(f: dict[str, Any]) -> dict[str, Any]:
+    """The emotion journey's three legs, and per outcome ("saying no, measured"); reports made
+    before the follow-up's emotion was counted have no such section (an empty dict)."""
+    if "journey" not in f:
+        return {}
+    journey = f["journey"]
+
+    def legs(part: dict[str, Any]) -> dict[str, Any]:
+        return {
+            leg: {**part[leg], "share_text": _percent(part[leg]["better_share"])}
+            for leg in JOURNEY_LABELS
+        }
+
+    return {
+        "journey": journey,
+        "journey_rows": [
+            {"key": leg, "label": label(), **legs(journey["overall"])[leg]}
+            for leg, label in JOURNEY_LABELS.items()
+        ],
+        "journey_outcome_rows": [
+            {**row, **legs(row), "label": _choice(Outcome, row["key"])}
+            for row in journey["by_outcome"]
+        ],
+    }
 
 
 def _dutch() -> bool:

@@ -151,7 +151,9 @@ def _promise(complaint: Complaint, owner: User, due_at: datetime, state: str) ->
     )
 
 
-def _follow_up(complaint: Complaint, owner: User, nps: int, ended_at: datetime) -> None:
+def _follow_up(
+    complaint: Complaint, owner: User, nps: int, ended_at: datetime, emotion_now: str = ""
+) -> None:
     FollowUp.objects.create(
         complaint=complaint,
         owner=owner,
@@ -161,6 +163,7 @@ def _follow_up(complaint: Complaint, owner: User, nps: int, ended_at: datetime) 
         nps=nps,
         ended_at=ended_at,
         answered_via="agent",
+        emotion_now=emotion_now,
     )
 
 
@@ -187,13 +190,15 @@ def may_data(agent, manager, outsider, quality) -> dict[int, Complaint]:
     _promise(made[4], outsider, at(5, 5, 15), "kept")
     _promise(made[5], agent, at(5, 6, 15), "unreachable")
     _promise(made[6], agent, at(6, 1, 9), "broken")
-    # Follow-ups completed in May: A 10 and 9, B 7 and 3, C 0; one in April.
-    _follow_up(made[1], agent, 10, at(5, 20))
-    _follow_up(made[2], agent, 9, at(5, 21))
-    _follow_up(made[4], agent, 7, at(5, 22))
+    # Follow-ups completed in May: A 10 and 9, B 7 and 3, C 0; one in April. The feeling then:
+    # 1 satisfied (as at resolution), 2 satisfied (better), 4 disappointed (worse), 5 not
+    # asked, 7 neutral (as at resolution, better than at intake).
+    _follow_up(made[1], agent, 10, at(5, 20), "satisfied")
+    _follow_up(made[2], agent, 9, at(5, 21), "satisfied")
+    _follow_up(made[4], agent, 7, at(5, 22), "disappointed")
     _follow_up(made[5], agent, 3, at(5, 23))
-    _follow_up(made[7], agent, 0, at(5, 24))
-    _follow_up(made[10], agent, 10, at(4, 30, 12))
+    _follow_up(made[7], agent, 0, at(5, 24), "neutral")
+    _follow_up(made[10], agent, 10, at(4, 30, 12), "angry")
     # Corrective actions.
     _action("X", C, agent, quality, due_on=date(2026, 6, 30), created_at=at(5, 10))
     _action(

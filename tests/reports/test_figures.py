@@ -121,6 +121,58 @@ def test_nps_after_follow_up_overall_and_per_cause(report):
     ]  # fmt: skip
 
 
+def _legs(part):
+    return {
+        leg: tuple(part[leg][m] for m in ("compared", "better", "same", "worse", "better_share"))
+        for leg in ("intake_resolution", "resolution_follow_up", "intake_follow_up")
+    }
+
+
+def test_the_emotion_journey_has_three_points(report):
+    """Intake → resolution over the complaints resolved in May; → the follow-up over the
+    follow-ups completed in May (the April one and the one without a feeling do not count)."""
+    overall = report["journey"]["overall"]
+    assert (overall["resolved"], overall["followed_up"]) == (6, 5)
+    assert _legs(overall) == {
+        "intake_resolution": (6, 5, 1, 0, 0.8333),
+        "resolution_follow_up": (4, 1, 2, 1, 0.25),
+        "intake_follow_up": (4, 3, 0, 1, 0.75),
+    }
+    # The same answers as the NPS section counts.
+    assert overall["nps"] == {
+        "answers": 5, "promoters": 2, "passives": 1, "detractors": 2, "nps": 0.0,
+    }  # fmt: skip
+    assert _counts(report["journey"]["at_follow_up"]) == [
+        ("satisfied", 2), ("disappointed", 1), ("neutral", 1),
+    ]  # fmt: skip
+
+
+def test_saying_no_measured_emotion_shift_and_nps_per_outcome(report):
+    rows = {row["key"]: row for row in report["journey"]["by_outcome"]}
+    assert [row["key"] for row in report["journey"]["by_outcome"]] == [
+        "upheld", "partly_upheld", "not_upheld",
+    ]  # fmt: skip
+    upheld, partly, no = rows["upheld"], rows["partly_upheld"], rows["not_upheld"]
+    assert (upheld["resolved"], upheld["followed_up"]) == (3, 3)
+    assert _legs(upheld) == {
+        "intake_resolution": (3, 3, 0, 0, 1.0),
+        "resolution_follow_up": (3, 0, 2, 1, 0.0),
+        "intake_follow_up": (3, 2, 0, 1, 0.6667),
+    }
+    assert (upheld["nps"]["answers"], upheld["nps"]["nps"]) == (3, 0.0)
+    assert (no["resolved"], no["followed_up"]) == (2, 2)
+    assert _legs(no) == {
+        "intake_resolution": (2, 2, 0, 0, 1.0),
+        "resolution_follow_up": (1, 1, 0, 0, 1.0),
+        "intake_follow_up": (1, 1, 0, 0, 1.0),
+    }
+    assert (no["nps"]["promoters"], no["nps"]["detractors"], no["nps"]["nps"]) == (1, 1, 0.0)
+    assert (partly["resolved"], partly["followed_up"]) == (1, 0)
+    assert _legs(partly)["intake_resolution"] == (1, 0, 1, 0, 0.0)
+    assert _legs(partly)["intake_follow_up"] == (0, 0, 0, 0, None)
+    assert partly["nps"]["nps"] is None
+
+
 def test_outcomes_and_no_with_an_alternative(report):
     outcomes = report["outcomes"]
     assert _counts(outcomes["by_outcome"]) == [

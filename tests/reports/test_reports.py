@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pypdf
 import pytest
 from celery.schedules import crontab
 from django.conf import settings
@@ -18,6 +20,7 @@ from complaints.errors import ActionForbidden, InvalidData
 from complaints.models import OutgoingEmail
 from config.celery import app
 from reports import services, tasks
+from reports.exports import figure_rows
 from reports.models import ReportKind, RootCauseReport
 from tests.factories import make_complaint
 from tests.reports.conftest import COMPUTED_AT, MAY_END, MAY_START, at
@@ -144,6 +147,34 @@ def test_report_page_shows_charts_and_the_same_figures_as_tables(client, may_rep
     assert 'data-testid="received-total">7<' in html
 
 
+def _text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_page_shows_the_emotion_journey_and_saying_no_measured(client, may_report, manager):
+    client.force_login(manager)
+    html = client.get(reverse("report-page", args=[may_report.pk])).content.decode()
+    journey = _text(html[html.index('id="journey-table"') :].split("</table>")[0])
+    assert "From resolution to the follow-up 4 1 2 1 25.0 %" in journey
+    assert "From intake to the follow-up 4 3 0 1 75.0 %" in journey
+    per_outcome = _text(html[html.index('id="outcome-journey-table"') :].split("</table>")[0])
+    # Outcome, resolved, better at resolution, follow-ups, better after resolution / intake,
+    # NPS answers, NPS.
+    assert "Not upheld 2 100.0 % 2 100.0 % 100.0 % 2 0.0" in per_outcome
+    assert "Partly upheld 1 0.0 % 0 – – 0 –" in per_outcome
+    emotions = _text(html[html.index('id="emotion-table"') :].split("</table>")[0])
+    assert "At the follow-up" in emotions and "Satisfied 0 3 2" in emotions
+
+
+def test_reports_made_before_the_journey_still_open(client, may_report, manager):
+    may_report.figures.pop("journey")
+    may_report.save(update_fields=["figures"])
+    client.force_login(manager)
+    page = client.get(reverse("report-page", args=[may_report.pk]))
+    assert page.status_code == 200 and 'id="journey-table"' not in page.content.decode()
+    assert not [row for row in figure_rows(may_report.figures) if row[0] == "journey"]
+
+
 def test_agents_do_not_see_reports(client, may_report, agent):
     client.force_login(agent)
     assert client.get(reverse("report-page", args=[may_report.pk])).status_code == 403
@@ -175,6 +206,10 @@ def test_csv_holds_the_raw_aggregates(client, may_report, quality):
     assert rows[0] == ["section", "dimension", "key", "metric", "value"]
     assert ["timings", "resolve", "", "p90_hours", "56.25"] in rows
     assert ["pareto", "root_cause", "delivery-late", "cumulative_share", "0.8333"] in rows
+    assert ["journey", "overall", "intake_follow_up", "better_share", "0.75"] in rows
+    assert ["journey", "outcome.not_upheld", "nps", "promoters", "1"] in rows
+    assert ["journey", "outcome.upheld", "resolution_follow_up", "worse", "1"] in rows
+    assert ["journey", "at_follow_up", "satisfied", "count", "2"] in rows
 
 
 def test_pdf_is_the_whole_report(client, may_report, quality):
@@ -182,6 +217,10 @@ def test_pdf_is_the_whole_report(client, may_report, quality):
     response = client.get(reverse("report-page-pdf", args=[may_report.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+    text = " ".join(
+        page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages
+    )
+    assert "Saying no, measured" in text and "From intake to the follow-up" in text
 
 
 # --- API ---------------------------------------------------------------------------------------
