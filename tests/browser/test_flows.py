@@ -55,13 +55,18 @@ TRAIL_LABELS = [
 
 def expect_stepper(page: Page, current: str) -> None:
     """The steps before ``current`` are recorded, ``current`` is the step now, the rest later;
-    the only form in the stepper is that of ``current``."""
+    the only form in the stepper is that of ``current`` (none at "close" before the follow-up)."""
     at = STEPS.index(current)
     for i, key in enumerate(STEPS):
         status = "done" if i < at else "current" if i == at else "todo"
         expect(page.locator(f"#step-{key}")).to_have_attribute("data-status", status)
     expect(page.locator("#stepper [aria-current=step]")).to_have_attribute("id", f"step-{current}")
     forms = page.locator("#stepper form")
+    if current == "close":
+        # Resolved: closing waits for the one-month follow-up, and the station says until when.
+        expect(forms).to_have_count(0)
+        expect(page.locator("#stepper [data-testid=closing-waits]")).to_be_visible()
+        return
     expect(forms).to_have_count(1)
     expect(forms).to_have_attribute("id", f"form-{current}")
 
