@@ -94,25 +94,16 @@ def percentiles(
     """
     qs = qs.annotate(**{f"_v_{name}": value for name, value in values.items()})
     if connection.vendor == "postgresql":
-        aggregates: dict[str, Aggregate] = dict(extra)
-        for name in values:
-            aggregates[f"{name}__count"] = Count(f"_v_{name}")
-            for label, f in fractions.items():
-                aggregates[f"{name}__{label}"] = PercentileCont(F(f"_v_{name}"), f)
-        found = qs.aggregate(**aggregates)
-        result: dict[str, Any] = {key: found[key] for key in extra}
-        for name in values:
-            result[name] = {"count": found[f"{name}__count"]} | {
-                label: found[f"{name}__{label}"] for label in fractions
-            }
-        return result
+        return _read(
+            qs.aggregate(**_aggregates(values, fractions, extra)), values, fractions, extra
+        )
     result = qs.aggregate(**extra) if extra else {}
     for name in values:
         column = f"_v_{name}"
         present = qs.filter(**{f"{column}__isnull": False})
         n = present.count()
         ordered = present.order_by(column).values_list(column, flat=True)
-        found = {"count": n}
+        found: dict[str, Any] = {"count": n}
         for label, f in fractions.items():
             if n == 0:
                 found[label] = None
@@ -123,4 +114,51 @@ def percentiles(
             high = pair[1] if len(pair) > 1 else pair[0]
             found[label] = pair[0] + (high - pair[0]) * (position - low)
         result[name] = found
+    return result
+
+
+def grouped_percentiles(
+    qs: QuerySet[Any],
+    group: str,
+    values: dict[str, Expression],
+    fractions: dict[str, float],
+    **extra: Aggregate,
+) -> dict[Any, dict[str, Any]]:
+    """``percentiles`` for each value of the field ``group``: ``{group value: result}``.
+
+    On PostgreSQL one GROUP BY query; on SQLite ``percentiles`` once per group present.
+    """
+    if connection.vendor != "postgresql":
+        keys = qs.order_by(group).values_list(group, flat=True).distinct()
+        return {
+            key: percentiles(qs.filter(**{group: key}), values, fractions, **extra) for key in keys
+        }
+    qs = qs.annotate(**{f"_v_{name}": value for name, value in values.items()})
+    rows = qs.values(group).annotate(**_aggregates(values, fractions, extra)).order_by(group)
+    return {row[group]: _read(row, values, fractions, extra) for row in rows}
+
+
+def _aggregates(
+    values: dict[str, Expression], fractions: dict[str, float], extra: dict[str, Aggregate]
+) -> dict[str, Aggregate]:
+    """PostgreSQL: the count and percentiles of each annotated ``_v_<name>``, and ``extra``."""
+    aggregates: dict[str, Aggregate] = dict(extra)
+    for name in values:
+        aggregates[f"{name}__count"] = Count(f"_v_{name}")
+        for label, f in fractions.items():
+            aggregates[f"{name}__{label}"] = PercentileCont(F(f"_v_{name}"), f)
+    return aggregates
+
+
+def _read(
+    found: dict[str, Any],
+    values: dict[str, Expression],
+    fractions: dict[str, float],
+    extra: dict[str, Aggregate],
+) -> dict[str, Any]:
+    result: dict[str, Any] = {key: found[key] for key in extra}
+    for name in values:
+        result[name] = {"count": found[f"{name}__count"]} | {
+            label: found[f"{name}__{label}"] for label in fractions
+        }
     return result

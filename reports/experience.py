@@ -85,7 +85,7 @@ def triad(resolved: QuerySet[Complaint], *, short_period: bool = False) -> dict[
     }
 
 
-def _valence(field: str) -> Case:
+def valence(field: str) -> Case:
     """−1 for a negative feeling, 0 for neutral, 1 for satisfied (NULL when not recorded)."""
     return Case(
         When(**{f"{field}__in": NEGATIVE_EMOTIONS}, then=Value(-1)),
@@ -122,7 +122,7 @@ def emotions(resolved: QuerySet[Complaint]) -> dict[str, Any]:
     }
     by_cause = list(
         resolved.annotate(
-            before=_valence("emotion_at_intake"), after=_valence("emotion_at_resolution")
+            before=valence("emotion_at_intake"), after=valence("emotion_at_resolution")
         )
         .filter(before__isnull=False, after__isnull=False)
         .values(*cause_values("root_cause__"))
@@ -173,7 +173,7 @@ def wishes(resolved: QuerySet[Complaint]) -> dict[str, Any]:
         counts[f"{key}_compared"] = Count("id", filter=served & compared)
         counts[f"{key}_better"] = Count("id", filter=served & better)
     found = resolved.annotate(
-        before=_valence("emotion_at_intake"), after=_valence("emotion_at_resolution")
+        before=valence("emotion_at_intake"), after=valence("emotion_at_resolution")
     ).aggregate(**counts)
 
     def row(key: str) -> dict[str, Any]:
@@ -189,7 +189,7 @@ def wishes(resolved: QuerySet[Complaint]) -> dict[str, Any]:
     return {"by_wish": [row(code) for code in Wish.values], "none": row("none")}
 
 
-_NPS_GROUPS = {
+NPS_GROUPS = {
     "answers": Q(),
     "promoters": Q(nps__gte=9),
     "passives": Q(nps__gte=7, nps__lte=8),
@@ -198,10 +198,10 @@ _NPS_GROUPS = {
 
 
 def _nps_counts() -> dict[str, Any]:
-    return {key: Count("id", filter=condition) for key, condition in _NPS_GROUPS.items()}
+    return {key: Count("id", filter=condition) for key, condition in NPS_GROUPS.items()}
 
 
-def _nps(row: dict[str, Any]) -> dict[str, Any]:
+def nps_figures(row: dict[str, Any]) -> dict[str, Any]:
     answers = row["answers"]
     score = (
         None if answers == 0 else round((row["promoters"] - row["detractors"]) * 100 / answers, 1)
@@ -230,8 +230,10 @@ def nps(period: Period) -> dict[str, Any]:
         .order_by(code_order("complaint__root_cause__code"))
     )
     return {
-        **_nps(qs.aggregate(**_nps_counts())),
-        "by_root_cause": [{**cause(row, "complaint__root_cause__"), **_nps(row)} for row in rows],
+        **nps_figures(qs.aggregate(**_nps_counts())),
+        "by_root_cause": [
+            {**cause(row, "complaint__root_cause__"), **nps_figures(row)} for row in rows
+        ],
     }
 
 
@@ -244,7 +246,7 @@ JOURNEY_LEGS = [
 SHIFT_METRICS = ("compared", "better", "same", "worse")
 
 
-def _shift_counts(prefix: str, first: str, second: str) -> dict[str, Count]:
+def shift_counts(prefix: str, first: str, second: str) -> dict[str, Count]:
     compared = Q(**{f"{first}__isnull": False, f"{second}__isnull": False})
     return {
         f"{prefix}compared": Count("id", filter=compared),
@@ -254,7 +256,7 @@ def _shift_counts(prefix: str, first: str, second: str) -> dict[str, Count]:
     }
 
 
-def _shift(row: dict[str, Any], prefix: str) -> dict[str, Any]:
+def shift_figures(row: dict[str, Any], prefix: str) -> dict[str, Any]:
     found = {metric: row.get(f"{prefix}{metric}", 0) for metric in SHIFT_METRICS}
     return {**found, "better_share": share(found["better"], found["compared"])}
 
@@ -268,55 +270,53 @@ def journey(resolved: QuerySet[Complaint], period: Period) -> dict[str, Any]:
     """
     by_outcome: dict[str, dict[str, Any]] = {}
     resolved_rows = (
-        resolved.annotate(
-            before=_valence("emotion_at_intake"), mid=_valence("emotion_at_resolution")
-        )
+        resolved.annotate(before=valence("emotion_at_intake"), mid=valence("emotion_at_resolution"))
         .values("outcome")
-        .annotate(resolved=Count("id"), **_shift_counts("ir_", "before", "mid"))
+        .annotate(resolved=Count("id"), **shift_counts("ir_", "before", "mid"))
         .order_by("outcome")
     )
     for row in resolved_rows:
         by_outcome[row["outcome"]] = {
             "resolved": row["resolved"],
-            "intake_resolution": _shift(row, "ir_"),
+            "intake_resolution": shift_figures(row, "ir_"),
         }
     follow_ups = FollowUp.objects.filter(
         state=FollowUpState.COMPLETED, ended_at__gte=period.start_at, ended_at__lt=period.end_at
     ).annotate(
-        before=_valence("complaint__emotion_at_intake"),
-        mid=_valence("complaint__emotion_at_resolution"),
-        after=_valence("emotion_now"),
+        before=valence("complaint__emotion_at_intake"),
+        mid=valence("complaint__emotion_at_resolution"),
+        after=valence("emotion_now"),
     )
     follow_up_rows = (
         follow_ups.values("complaint__outcome")
         .annotate(
             followed_up=Count("id"),
-            **_shift_counts("rf_", "mid", "after"),
-            **_shift_counts("if_", "before", "after"),
+            **shift_counts("rf_", "mid", "after"),
+            **shift_counts("if_", "before", "after"),
             **{
                 key: Count("id", filter=Q(nps__isnull=False) & condition)
-                for key, condition in _NPS_GROUPS.items()
+                for key, condition in NPS_GROUPS.items()
             },
         )
         .order_by("complaint__outcome")
     )
     for row in follow_up_rows:
         part = by_outcome.setdefault(
-            row["complaint__outcome"], {"resolved": 0, "intake_resolution": _shift({}, "")}
+            row["complaint__outcome"], {"resolved": 0, "intake_resolution": shift_figures({}, "")}
         )
         part["followed_up"] = row["followed_up"]
-        part["resolution_follow_up"] = _shift(row, "rf_")
-        part["intake_follow_up"] = _shift(row, "if_")
-        part["nps"] = _nps(row)
+        part["resolution_follow_up"] = shift_figures(row, "rf_")
+        part["intake_follow_up"] = shift_figures(row, "if_")
+        part["nps"] = nps_figures(row)
     rows = []
     for key in [*Outcome.values, *sorted(k for k in by_outcome if k not in Outcome.values)]:
-        part = by_outcome.get(key)
-        if part is None:
+        if key not in by_outcome:
             continue
+        part = by_outcome[key]
         part.setdefault("followed_up", 0)
         for leg in ("resolution_follow_up", "intake_follow_up"):
-            part.setdefault(leg, _shift({}, ""))
-        part.setdefault("nps", _nps(dict.fromkeys(_NPS_GROUPS, 0)))
+            part.setdefault(leg, shift_figures({}, ""))
+        part.setdefault("nps", nps_figures(dict.fromkeys(NPS_GROUPS, 0)))
         rows.append({"key": key, **part})
     # The whole: the sums of the (at most four) grouped rows.
     overall: dict[str, Any] = {
@@ -325,8 +325,8 @@ def journey(resolved: QuerySet[Complaint], period: Period) -> dict[str, Any]:
     }
     for leg, _first, _second in JOURNEY_LEGS:
         totals = {m: sum(row[leg][m] for row in rows) for m in SHIFT_METRICS}
-        overall[leg] = _shift(totals, "")
-    overall["nps"] = _nps({k: sum(row["nps"][k] for row in rows) for k in _NPS_GROUPS})
+        overall[leg] = shift_figures(totals, "")
+    overall["nps"] = nps_figures({k: sum(row["nps"][k] for row in rows) for k in NPS_GROUPS})
     at_follow_up = (
         follow_ups.exclude(emotion_now="")
         .values("emotion_now")
