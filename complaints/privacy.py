@@ -178,7 +178,18 @@ def _complaint_export(complaint: Complaint) -> dict[str, Any]:
         ],
         "goodwill_gestures": [
             {
-                **_texts(r, ["kind", "description", "amount", "currency", "status", "decided_at"]),
+                **_texts(
+                    r,
+                    [
+                        "kind",
+                        "description",
+                        "customer_contribution",
+                        "amount",
+                        "currency",
+                        "status",
+                        "decided_at",
+                    ],
+                ),
                 "letters": [
                     _texts(letter, ["version", "language", "subject", "body", "sent_at"])
                     for letter in r.letters.filter(status=LetterStatus.SENT).order_by("version")
@@ -331,7 +342,10 @@ def customer_erase(
         )
 
         requests = CoulanceRequest.objects.filter(**of_them)
-        _erase_texts(requests, ["description", "reason", "assessment", "decision_comment"])
+        _erase_texts(
+            requests,
+            ["description", "customer_contribution", "reason", "assessment", "decision_comment"],
+        )
         letters = CoulanceLetter.objects.filter(request__complaint_id__in=complaint_ids)
         _erase_texts(letters, ["subject", "body"])
         letters.update(pdf=None, recipient="")  # the content hash stays: proof of what was sent

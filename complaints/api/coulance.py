@@ -81,6 +81,7 @@ class CoulanceRequestSerializer(ModelSerializer):
             "currency",
             "amount_eur",
             "reason",
+            "customer_contribution",
             "liability",
             "request_domain",
             "assessment",
@@ -123,6 +124,12 @@ class CoulanceRequestCreateSerializer(serializers.Serializer):
         max_length=3, required=False, default="EUR", help_text="ISO 4217 code."
     )
     reason = serializers.CharField()
+    customer_contribution = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Optional: what the customer did or did not do themselves; the letter names it.",
+    )
     liability = serializers.ChoiceField(
         choices=Liability.choices, help_text="Must be not_liable: otherwise it is compensation."
     )

@@ -128,7 +128,9 @@ def coulance_letter_send(
 ) -> CoulanceLetter:
     """Freeze the draft (text, PDF, SHA-256) and queue it for email once this commits.
 
-    A letter whose sending failed is queued again as it was frozen, never re-rendered.
+    A draft whose reviewed text no longer shows the gesture or the apology is refused (400 on
+    ``body``) before anything is written. A letter whose sending failed is queued again as it
+    was frozen, never re-rendered.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -141,8 +143,9 @@ def coulance_letter_send(
         if locked.status in (LetterStatus.QUEUED, LetterStatus.SENDING):
             raise TransitionNotAllowed(_("This letter is already being sent."))
         customer = locked.request.complaint.customer
+        again = locked.status == LetterStatus.FAILED
+        errors = ErrorCollector()
         if not customer.email:
-            errors = ErrorCollector()
             errors.add(
                 "recipient",
                 _(
@@ -150,8 +153,10 @@ def coulance_letter_send(
                     "the PDF and send it by post."
                 ),
             )
-            errors.raise_if_any()
-        again = locked.status == LetterStatus.FAILED
+        if not again:  # a failed letter was checked when it was frozen, and never changes
+            for missing in letters.missing_essentials(locked.request, locked.body, locked.language):
+                errors.add("body", missing)
+        errors.raise_if_any()
         if not again:
             pdf = letters.render_pdf(locked, dated=now)
             locked.pdf = pdf

@@ -3,7 +3,9 @@
 Pure functions of their arguments; nothing here writes. The templates are ordinary Django
 templates in ``templates/letters/<language>/`` (``coulance.subject.txt``, ``coulance.txt``,
 ``coulance.html``), so an administrator changes the wording by editing or overriding those
-files, and the tests render exactly what production renders.
+files, and the tests render exactly what production renders. How a kind of gesture is named
+(``GESTURE_WORDS``) is declared here once, because ``missing_essentials`` checks a reviewed
+text against the same words before it may be sent.
 """
 
 from __future__ import annotations
@@ -14,12 +16,41 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
 from complaints.choices import Language
 from complaints.coulance.currencies import format_amount
-from complaints.models import Complaint, CoulanceLetter, CoulanceRequest
+from complaints.models import Complaint, CoulanceKind, CoulanceLetter, CoulanceRequest
 
 TEMPLATE_DIR = "letters"
+
+# How the letter names each kind of gesture, per language: (article, words). The templates
+# write "article words"; a reviewed text must still hold the words (the article may change).
+# Plain per-language text like the templates themselves, not gettext: the letter's language
+# is the customer's, whatever the reader's.
+GESTURE_WORDS: dict[str, dict[str, tuple[str, str]]] = {
+    Language.DUTCH: {
+        CoulanceKind.REFUND: ("een", "terugbetaling"),
+        CoulanceKind.CREDIT: ("een", "creditering op uw volgende factuur"),
+        CoulanceKind.VOUCHER: ("een", "waardebon"),
+        CoulanceKind.FREE_SERVICE: ("een", "gratis service"),
+        CoulanceKind.SMALL_GIFT: ("een", "kleine attentie"),
+    },
+    Language.ENGLISH: {
+        CoulanceKind.REFUND: ("a", "refund"),
+        CoulanceKind.CREDIT: ("a", "credit on your next invoice"),
+        CoulanceKind.VOUCHER: ("a", "voucher"),
+        CoulanceKind.FREE_SERVICE: ("a", "free service"),
+        CoulanceKind.SMALL_GIFT: ("a", "small gift"),
+    },
+}
+
+# Words of which a letter must keep at least one to still apologise (matched case-insensitively
+# anywhere in the text, so "apolog" covers apology, apologise and apologies).
+APOLOGY_WORDS: dict[str, tuple[str, ...]] = {
+    Language.DUTCH: ("excuses", "sorry", "spijt"),
+    Language.ENGLISH: ("apolog", "sorry"),
+}
 
 
 def letter_language(complaint: Complaint) -> str:
@@ -33,6 +64,12 @@ def _day(moment: datetime | date, language: str) -> str:
         moment = timezone.localtime(moment).date()
     with translation.override(language):
         return formats.date_format(moment, "DATE_FORMAT")
+
+
+def _gesture_words(request: CoulanceRequest, language: str) -> tuple[str, str]:
+    """``(article, words)`` naming what is given; the description itself for "other"."""
+    known = GESTURE_WORDS.get(language, GESTURE_WORDS[Language.DUTCH]).get(request.kind)
+    return known if known is not None else ("", request.description)
 
 
 def draft_context(request: CoulanceRequest, *, language: str) -> dict[str, Any]:
@@ -52,13 +89,56 @@ def draft_context(request: CoulanceRequest, *, language: str) -> dict[str, Any]:
         "facts_summary": solution.facts_summary if solution else "",
         "next_steps": solution.next_steps if solution else "",
         "resolution_summary": complaint.resolution_summary,
-        "customer_contribution": complaint.customer_contribution,
+        # Asked for with the request; the complaint's own (set at resolve) when it was not.
+        "customer_contribution": request.customer_contribution or complaint.customer_contribution,
         "kind": request.kind,
+        "gesture": " ".join(part for part in _gesture_words(request, language) if part),
         "description": request.description,
         "amount": format_amount(request.amount, request.currency, language),
         "agent_name": str(complaint.owner),
         "company_name": settings.COMPANY_NAME,
     }
+
+
+def _plain(text: str) -> str:
+    """``text`` lower-cased with every run of white space (also non-breaking) as one space."""
+    return " ".join(text.casefold().split())
+
+
+def missing_essentials(request: CoulanceRequest, text: str, language: str) -> list[str]:
+    """What a reviewed letter text no longer says that it must, in the reader's language
+    (empty when nothing is missing).
+
+    The gesture must stay visible (what is given and its amount, as the draft wrote them) and
+    the apology must stay: editing may change the wording, not drop what makes it coulance.
+    """
+    plain = _plain(text)
+    missing: list[str] = []
+    words = _gesture_words(request, language)[1]
+    if request.amount:
+        amount = format_amount(request.amount, request.currency, language)
+        if not all(_plain(part) in plain for part in (words, amount)):
+            missing.append(
+                _(
+                    "The letter no longer makes the gesture visible: it must name "
+                    "“%(gesture)s” and “%(amount)s”."
+                )
+                % {"gesture": words, "amount": amount}
+            )
+    elif _plain(given := request.description or words) not in plain:
+        missing.append(
+            _(
+                "The letter no longer makes the gesture visible: it must name what is given, "
+                "“%(gesture)s”."
+            )
+            % {"gesture": given}
+        )
+    apologies = APOLOGY_WORDS.get(language, APOLOGY_WORDS[Language.DUTCH])
+    if not any(word in plain for word in apologies):
+        missing.append(
+            _("The letter no longer apologises: say sorry for the inconvenience, as the draft did.")
+        )
+    return missing
 
 
 def render_draft(request: CoulanceRequest) -> tuple[str, str, str]:

@@ -108,6 +108,18 @@ def coulance_total_granted(*, complaint: Complaint) -> dict[str, Decimal]:
     return {row["currency"]: row["total"] for row in rows}
 
 
+def coulance_contribution_granted(*, complaint: Complaint) -> str:
+    """What the customer contributed as the newest approved request says ("" when none does):
+    the resolve form offers it when the complaint has none of its own."""
+    return (
+        complaint.coulance_requests.filter(status=CoulanceStatus.APPROVED)
+        .exclude(customer_contribution="")
+        .order_by("-decided_at", "-id")
+        .values_list("customer_contribution", flat=True)
+        .first()
+    ) or ""
+
+
 def coulance_letter_current(*, coulance_request: CoulanceRequest) -> CoulanceLetter | None:
     """The newest letter version of the request, or None (not approved yet, or rejected)."""
     return coulance_request.letters.order_by("-version").first()

@@ -150,6 +150,7 @@ def coulance_request_create(
     balance: str,
     currency: str = "EUR",
     description: str = "",
+    customer_contribution: str = "",
     now: datetime | None = None,
 ) -> CoulanceRequest:
     """Propose a goodwill gesture; it goes to the owner's manager, or higher for larger amounts."""
@@ -206,6 +207,7 @@ def coulance_request_create(
             currency=currency,
             amount_eur=amount_eur,
             reason=reason.strip(),
+            customer_contribution=(customer_contribution or "").strip(),
             liability=liability,
             request_domain=request_domain,
             assessment=assessment.strip(),

@@ -75,6 +75,11 @@ class CoulanceRequest(models.Model):
         help_text=_("What the approval limits (in EUR) are compared with."),
     )
     reason = models.TextField(_("reason"))
+    customer_contribution = models.TextField(
+        _("what the customer contributed"),
+        blank=True,
+        help_text=_("What the customer did or did not do themselves; the letter names it."),
+    )
     liability = models.CharField(_("liability"), max_length=20, choices=Liability.choices)
     request_domain = models.CharField(
         _("domain of the request"), max_length=10, choices=RequestDomain.choices

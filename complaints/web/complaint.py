@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from complaints import followups, policies, privacy, selectors, services, workflow
 from complaints.choices import InteractionKind
+from complaints.coulance import selectors as coulance_selectors
 from complaints.coulance.routing import unroutable_reason
 from complaints.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints.models import (
@@ -201,7 +202,14 @@ def page_context(
     closing = closing_for(user, complaint)
     if closing is not None and not closing.may_close:
         allowed.discard(Transition.CLOSE.value)
-    options = {Transition.CLOSE.value: {"waiving": bool(closing and closing.waiving)}}
+    options: dict[str, dict[str, Any]] = {
+        Transition.CLOSE.value: {"waiving": bool(closing and closing.waiving)}
+    }
+    if Transition.RESOLVE.value in allowed and not complaint.customer_contribution:
+        # Asked for with the goodwill gesture: the resolve form starts from what it said.
+        contribution = coulance_selectors.coulance_contribution_granted(complaint=complaint)
+        if contribution:
+            options[Transition.RESOLVE.value] = {"initial": {"customer_contribution": contribution}}
     step_forms: dict[str, forms.Form | None] = {
         name: bound.get(name)
         or (step_form(name, **options.get(name, {})) if name in allowed else None)

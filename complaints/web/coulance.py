@@ -153,6 +153,12 @@ def _letter_page(
             initial={"subject": letter.subject, "body": letter.body}, auto_id="letter-%s"
         )
     versions = list(coulance_selectors.coulance_letters(coulance_request=letter.request))
+    # The stored text as sending would judge it, so the agent sees a refusal coming.
+    missing = (
+        letters.missing_essentials(letter.request, letter.body, letter.language)
+        if may_work and letter.status == LetterStatus.DRAFT
+        else []
+    )
     return render(
         request,
         "coulance/letter.html",
@@ -162,6 +168,7 @@ def _letter_page(
             "versions": versions,
             "form": form if may_work else None,
             "may_work": may_work,
+            "missing_essentials": missing,
             "newest": not versions or letter.pk == versions[-1].pk,
         },
         status=status,

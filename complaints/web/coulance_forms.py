@@ -27,6 +27,14 @@ class CoulanceRequestForm(WebForm):
     )
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="EUR")
     reason = forms.CharField(label=_("Why this gesture"), widget=_textarea(2))
+    customer_contribution = forms.CharField(
+        label=_("What the customer contributed"),
+        required=False,
+        widget=_textarea(2),
+        help_text=_(
+            "Optional: what the customer did or did not do themselves. The letter names it."
+        ),
+    )
     liability = forms.ChoiceField(
         label=_("Liability"),
         choices=_BLANK + Liability.choices,

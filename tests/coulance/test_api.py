@@ -269,3 +269,52 @@ def test_the_schema_describes_coulance(api, db):
         "application/pdf"
         in paths["/api/coulance-letters/{id}/pdf/"]["get"]["responses"]["200"]["content"]
     )
+
+
+# --- What the customer contributed, and the letter's essentials ------------------------------------
+
+
+def test_the_request_asks_what_the_customer_contributed(api_as, complaint, agent):
+    client = api_as(agent)
+
+    given = client.post(
+        URL, payload(complaint, customer_contribution="  Zelf de bundel gekozen. "), format="json"
+    )
+    left_out = client.post(URL, payload(complaint), format="json")
+
+    assert given.status_code == 201, given.json()
+    assert given.json()["customer_contribution"] == "Zelf de bundel gekozen."
+    assert CoulanceRequest.objects.get(pk=given.json()["id"]).customer_contribution == (
+        "Zelf de bundel gekozen."
+    )
+    assert left_out.status_code == 201 and left_out.json()["customer_contribution"] == ""
+    listed = client.get(URL, {"complaint": complaint.reference}).json()["results"]
+    assert {row["customer_contribution"] for row in listed} == {"Zelf de bundel gekozen.", ""}
+
+
+def test_a_letter_without_its_essentials_is_refused_with_400_and_nothing_is_sent(
+    api_as, complaint, agent, manager
+):
+    letter = approved_letter(complaint, agent, manager)  # Dutch: a voucher of € 25,00
+    client = api_as(agent)
+    url = f"/api/coulance-letters/{letter.pk}/"
+    bare = "Geachte heer Evers,\n\nHierbij een gebaar van goodwill.\n"
+    assert client.patch(url, {"body": bare}, format="json").status_code == 200
+    before = db_snapshot()
+
+    refused = client.post(f"{url}send/")
+
+    assert refused.status_code == 400
+    assert refused.json()["body"] == [
+        "The letter no longer makes the gesture visible: it must name “waardebon” and “€ 25,00”.",
+        "The letter no longer apologises: say sorry for the inconvenience, as the draft did.",
+    ]
+    assert db_changes(before, db_snapshot()) == {}
+    assert client.get(url).json()["status"] == "draft" and mail.outbox == []
+
+    kept = bare + "Het spijt ons. U krijgt een waardebon ter waarde van € 25,00.\n"
+    assert client.patch(url, {"body": kept}, format="json").status_code == 200
+    sent = client.post(f"{url}send/")
+    assert sent.status_code == 202, sent.json()
+    send_coulance_letter(letter.pk)
+    assert len(mail.outbox) == 1 and mail.outbox[0].body == kept

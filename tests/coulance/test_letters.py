@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import smtplib
 import subprocess
 import sys
@@ -420,6 +421,190 @@ def test_the_audit_trail_tells_the_whole_story(complaint, agent, manager):
         (EventType.COULANCE_LETTER_FROZEN, agent.pk),
         (EventType.COULANCE_LETTER_SENT, None),
     ]
+
+
+# --- What the customer contributed ---------------------------------------------------------------
+
+
+def test_the_contribution_asked_with_the_request_is_in_the_letter_before_resolving(
+    agent, manager, director
+):
+    customer = CustomerFactory(name="Jan Evers", email="jan@example.nl", language="en")
+    complaint = advance(make_complaint(owner=agent, customer=customer), to=Stage.SOLVING)
+    assert complaint.customer_contribution == ""
+
+    request = approved(
+        complaint, agent, manager, customer_contribution="  You never cancelled the bundle.  "
+    )
+
+    assert request.customer_contribution == "You never cancelled the bundle."
+    body = letter_of(request).body
+    assert "What you contributed yourself: You never cancelled the bundle.\n" in body
+
+
+def test_the_requests_contribution_comes_before_the_complaints(agent, manager, director):
+    complaint = resolved_complaint(agent, language="nl")  # the complaint names one of its own
+
+    request = approved(complaint, agent, manager, customer_contribution="U zegde niet op.")
+
+    body = letter_of(request).body
+    assert "Wat u zelf heeft bijgedragen: U zegde niet op.\n" in body
+    assert "U heeft de bundel zelf ooit gekozen" not in body
+
+
+# --- The essentials, checked before sending -------------------------------------------------------
+
+
+def _without(body: str, *words: str) -> str:
+    """``body`` with every sentence that holds one of ``words`` (any case) taken out."""
+    pattern = "|".join(re.escape(word) for word in words)
+    return re.sub(rf"[^.\n:]*({pattern})[^.\n]*\.?", "", body, flags=re.IGNORECASE)
+
+
+def _refused_send(letter: CoulanceLetter, agent: User, callbacks: Any) -> list[str]:
+    """Send ``letter``, expect the refusal on ``body`` and prove that nothing was written."""
+    before = db_snapshot()
+    with callbacks() as queued, pytest.raises(InvalidData) as refused:
+        letter_services.coulance_letter_send(letter=letter, actor=agent)
+    assert db_changes(before, db_snapshot()) == {}  # not frozen, no event
+    assert queued == [] and mail.outbox == []  # nothing on its way
+    assert set(refused.value.errors) == {"body"}
+    return [str(message) for message in refused.value.errors["body"]]
+
+
+@pytest.mark.parametrize(
+    ("language", "sorry"),
+    [("nl", "Het spijt ons dat u hierdoor ongemak"), ("en", "We are sorry for the inconvenience")],
+)
+def test_an_unedited_draft_has_its_essentials_and_is_sent(
+    agent, manager, director, django_capture_on_commit_callbacks, language, sorry
+):
+    complaint = resolved_complaint(agent, language=language)
+    letter = letter_of(approved(complaint, agent, manager))
+    assert sorry in letter.body  # the template's own apology, whatever the triad recorded
+    assert letters.missing_essentials(letter.request, letter.body, language) == []
+
+    with django_capture_on_commit_callbacks() as queued:
+        sent = letter_services.coulance_letter_send(letter=letter, actor=agent)
+
+    assert sent.status == LetterStatus.QUEUED and len(queued) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "kind", "cut", "expected"),
+    [
+        (
+            "nl",
+            "voucher",
+            ("waardebon",),
+            [
+                "The letter no longer makes the gesture visible: it must name “waardebon” and "
+                "“€ 25,00”."
+            ],
+        ),
+        (
+            "en",
+            "credit",
+            ("€25.00",),
+            [
+                "The letter no longer makes the gesture visible: it must name “credit on your "
+                "next invoice” and “€25.00”."
+            ],
+        ),
+        (
+            "nl",
+            "voucher",
+            ("excuses", "sorry", "spijt"),
+            ["The letter no longer apologises: say sorry for the inconvenience, as the draft did."],
+        ),
+        (
+            "en",
+            "refund",
+            ("apolog", "sorry", "refund"),
+            [
+                "The letter no longer makes the gesture visible: it must name “refund” and "
+                "“€25.00”.",
+                "The letter no longer apologises: say sorry for the inconvenience, as the "
+                "draft did.",
+            ],
+        ),
+    ],
+)
+def test_a_draft_edited_without_its_essentials_is_not_sent(
+    agent, manager, director, django_capture_on_commit_callbacks, language, kind, cut, expected
+):
+    complaint = resolved_complaint(agent, language=language)
+    letter = letter_of(approved(complaint, agent, manager, kind=kind))
+    letter = letter_services.coulance_letter_update(
+        letter=letter, actor=agent, body=_without(letter.body, *cut)
+    )
+    assert not any(word.casefold() in letter.body.casefold() for word in cut)
+
+    assert letters.missing_essentials(letter.request, letter.body, language) == expected
+    assert _refused_send(letter, agent, django_capture_on_commit_callbacks) == expected
+    letter.refresh_from_db()
+    assert (letter.status, letter.frozen_at, letter.pdf) == (LetterStatus.DRAFT, None, None)
+
+
+def test_for_another_kind_the_description_is_what_must_stay(
+    agent, manager, director, django_capture_on_commit_callbacks
+):
+    complaint = resolved_complaint(agent, language="en")
+    letter = letter_of(
+        approved(complaint, agent, manager, kind="other", description="two cinema tickets")
+    )
+    letter = letter_services.coulance_letter_update(
+        letter=letter, actor=agent, body=letter.body.replace("two cinema tickets", "tickets")
+    )
+
+    assert _refused_send(letter, agent, django_capture_on_commit_callbacks) == [
+        "The letter no longer makes the gesture visible: it must name “two cinema tickets” "
+        "and “€25.00”."
+    ]
+
+
+def test_without_an_amount_the_description_is_what_must_stay():
+    request = CoulanceRequest(kind="small_gift", description="a bunch of flowers", amount=None)
+
+    assert letters.missing_essentials(request, "Sorry! Here is a bunch of\nflowers.", "en") == []
+    assert letters.missing_essentials(request, "Sorry! Here is a small gift.", "en") == [
+        "The letter no longer makes the gesture visible: it must name what is given, "
+        "“a bunch of flowers”."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "rewritten"),
+    [
+        ("nl", "Beste Jan,\n\nSorry voor het gedoe! U krijgt een WAARDEBON van\n€ 25,00.\n"),
+        ("en", "Dear Jan,\n\nOur apologies. Please accept a Voucher worth €25.00.\n"),
+    ],
+)
+def test_a_rewritten_text_that_keeps_its_essentials_is_sent(
+    agent, manager, director, django_capture_on_commit_callbacks, language, rewritten
+):
+    complaint = resolved_complaint(agent, language=language)
+    letter = letter_of(approved(complaint, agent, manager, kind="voucher"))
+    letter = letter_services.coulance_letter_update(letter=letter, actor=agent, body=rewritten)
+
+    with django_capture_on_commit_callbacks() as queued:
+        sent = letter_services.coulance_letter_send(letter=letter, actor=agent)
+
+    assert (sent.status, sent.body, len(queued)) == (LetterStatus.QUEUED, rewritten, 1)
+
+
+def test_no_email_address_and_missing_essentials_are_said_together(agent, manager, director):
+    complaint = resolved_complaint(agent, language="nl")
+    complaint.customer.email = ""
+    complaint.customer.save()
+    letter = letter_of(approved(complaint, agent, manager))
+    letter_services.coulance_letter_update(letter=letter, actor=agent, body="Beste Jan, groet.")
+
+    with pytest.raises(InvalidData) as refused:
+        letter_services.coulance_letter_send(letter=letter, actor=agent)
+
+    assert set(refused.value.errors) == {"recipient", "body"}
+    assert len(refused.value.errors["body"]) == 2
 
 
 # --- An administrator's own wording ---------------------------------------------------------------

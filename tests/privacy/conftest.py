@@ -89,7 +89,10 @@ def history(customer, agent, manager) -> Complaint:
     request = coulance.coulance_request_create(
         complaint=complaint,
         actor=agent,
-        **request_data(reason="Mevrouw Markerdaal is een trouwe klant."),
+        **request_data(
+            reason="Mevrouw Markerdaal is een trouwe klant.",
+            customer_contribution="Mevrouw Markerdaal zegde de bundel zelf nooit op.",
+        ),
     )
     coulance.coulance_request_approve(coulance_request=request, actor=manager)
     Notification.objects.create(

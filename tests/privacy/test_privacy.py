@@ -98,7 +98,8 @@ def test_quality_exports_everything_held_about_the_customer(api_as, quality, his
     assert "Markerdaal" in complaint["understanding"]["acknowledgement"]
     assert complaint["contacts"][0]["summary"] == "Mevrouw Markerdaal gebeld."
     assert any("Markerdaal" in p["purpose"] for p in complaint["promises"])
-    assert complaint["goodwill_gestures"][0]["amount"] == "25.00"
+    [gesture] = complaint["goodwill_gestures"]
+    assert gesture["amount"] == "25.00" and "Markerdaal" in gesture["customer_contribution"]
     assert [f["state"] for f in complaint["follow_ups"]] == [FollowUpState.SCHEDULED]
     [access] = DataAccess.objects.filter(kind=AccessKind.EXPORTED)
     assert (access.user, access.via) == (quality, "api")

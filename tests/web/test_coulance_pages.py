@@ -251,3 +251,68 @@ def test_a_closed_complaint_offers_no_request_form(client_as, agent):
     page = client_as(agent).get(_page(closed)).content.decode()
     assert 'id="coulance"' in page
     assert 'id="form-coulance"' not in page
+
+
+def test_the_request_form_asks_what_the_customer_contributed_and_the_pages_show_it(
+    client_as, agent, manager, complaint
+):
+    client = client_as(agent)
+    form = client.get(_page(complaint)).content.decode()
+    assert "What the customer contributed" in field_html(form, "coulance-customer_contribution")
+
+    client.post(
+        reverse("complaint-page-coulance", args=[complaint.reference]),
+        REQUEST | {"customer_contribution": " Zelf de bundel nooit opgezegd. "},
+    )
+
+    assert CoulanceRequest.objects.get().customer_contribution == "Zelf de bundel nooit opgezegd."
+    page = client.get(_page(complaint)).content.decode()
+    assert 'data-testid="coulance-contribution">What the customer contributed: Zelf de' in page
+    queue = client_as(manager).get(reverse("coulance-queue")).content.decode()
+    assert 'data-testid="coulance-contribution">Zelf de bundel nooit opgezegd.' in queue
+
+
+def test_the_resolve_form_starts_from_the_approved_requests_contribution(client_as, agent, manager):
+    customer = CustomerFactory(name="Jan Evers", email="jan.evers@example.nl", language="nl")
+    solving = advance(make_complaint(owner=agent, customer=customer), to=Stage.SOLVING)
+    client = client_as(agent)
+    assert "Zelf" not in field_html(
+        client.get(_page(solving)).content.decode(), "resolve-customer_contribution"
+    )
+    item = _ask(solving, agent, customer_contribution="Zelf de bundel nooit opgezegd.")
+    coulance.coulance_request_approve(coulance_request=item, actor=manager)
+
+    page = client.get(_page(solving)).content.decode()
+
+    assert "Zelf de bundel nooit opgezegd." in field_html(page, "resolve-customer_contribution")
+
+
+def test_a_letter_without_its_essentials_warns_and_the_send_is_refused_in_words(
+    client_as, agent, manager, complaint, django_capture_on_commit_callbacks
+):
+    item = _ask(complaint, agent)
+    coulance.coulance_request_approve(coulance_request=item, actor=manager)
+    letter = CoulanceLetter.objects.get(request=item)
+    client = client_as(agent)
+    page = reverse("letter-page", args=[letter.pk])
+    assert 'data-testid="letter-missing-essentials"' not in client.get(page).content.decode()
+    body = "Geachte heer Evers,\n\nHierbij een gebaar van goodwill.\n"
+    client.post(
+        reverse("letter-page-edit", args=[letter.pk]), {"subject": letter.subject, "body": body}
+    )
+    letter.refresh_from_db()
+    assert letter.body.replace("\r\n", "\n").strip() == body.strip()
+
+    warned = client.get(page).content.decode()
+    warning = warned.split('data-testid="letter-missing-essentials"')[1].split("</div>")[0]
+    assert "no longer makes the gesture visible" in warning and "no longer apologises" in warning
+    assert warned.index("letter-missing-essentials") < warned.index('id="form-letter-send"')
+
+    before = db_snapshot()
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(reverse("letter-page-send", args=[letter.pk]), follow=True)
+
+    text = response.content.decode()
+    assert "The letter no longer makes the gesture visible: it must name “waardebon”" in text
+    assert "The letter no longer apologises" in text
+    assert db_snapshot() == before and queued == [] and mail.outbox == []
