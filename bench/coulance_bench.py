@@ -108,7 +108,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--language", choices=["nl", "en"], default="nl")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="three renders that only check the script still works (a missed target does not "
+        "fail it)",
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.runs = 3
 
     letter = sample_letter(args.language)
     started = time.perf_counter()
@@ -143,6 +151,9 @@ def main() -> int:
     )
     met = median < TARGET_MEDIAN_MS
     print(f"target: median < {TARGET_MEDIAN_MS:.0f} ms -> {'met' if met else 'NOT met'}")
+    if args.smoke:
+        print("(smoke run: the figures only show that the script works)")
+        return 0
     return 0 if met else 1
 
 

@@ -49,7 +49,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--complaints", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--regenerate", action="store_true", help="delete and generate anew")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="a tiny run (3,000 complaints, one round, generated anew) that only checks the "
+        "script still works: errors fail it, missed targets do not",
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.complaints, args.rounds, args.regenerate = 3_000, 1, True
     url = os.environ.get("DATABASE_URL", "")
     if urlsplit(url).scheme not in {"postgres", "postgresql"}:
         parser.error("set DATABASE_URL=postgres://user@host:port/kw_report_bench")
@@ -155,9 +163,10 @@ GENERATE = [
     """,
     """
     INSERT INTO complaints_solutionstep
-        (complaint_id, facts_summary, next_steps, promised_at, recorded_by_id, recorded_at)
+        (complaint_id, facts_summary, next_steps, promised_at, recorded_by_id, recorded_at, wishes)
     SELECT id, 'Feiten.', 'Stappen.', acknowledged_at + interval '1 day', owner_id,
-           acknowledged_at + interval '30 minutes'
+           acknowledged_at + interval '30 minutes',
+           (ARRAY['[]', '["comfort"]', '["convenience", "identity"]'])[1 + (id %% 3)::int]::jsonb
     FROM complaints_complaint WHERE resolved_at IS NOT NULL AND reference LIKE 'BENCH-%%'
     """,
     """
@@ -176,7 +185,8 @@ GENERATE = [
         waive_reason, ended_at, complaint_id, owner_id
     )
     SELECT resolved_at + interval '30 days', 'completed', false, resolved_at, (id %% 11)::int,
-           '', '', 'agent', '', resolved_at + interval '30 days', id, owner_id
+           (ARRAY['satisfied', 'neutral', 'disappointed', ''])[1 + (id %% 4)::int], '', 'agent',
+           '', resolved_at + interval '30 days', id, owner_id
     FROM complaints_complaint
     WHERE id %% 4 = 0 AND resolved_at IS NOT NULL AND reference LIKE 'BENCH-%%'
     """,
@@ -184,11 +194,11 @@ GENERATE = [
     INSERT INTO complaints_coulancerequest (
         kind, description, amount, currency, amount_eur, reason, liability, request_domain,
         assessment, balance, status, requested_at, passed, decided_at, decision_comment,
-        complaint_id, decided_by_id, requested_by_id
+        customer_contribution, complaint_id, decided_by_id, requested_by_id
     )
     SELECT 'voucher', '', 25 + (id %% 100), 'EUR', 25 + (id %% 100), 'Gebaar.', 'not_liable',
            'past', 'Redelijk.', 'win_win', 'approved', resolved_at - interval '1 hour', '[]',
-           resolved_at - interval '30 minutes', '', id,
+           resolved_at - interval '30 minutes', '', '', id,
            (SELECT min(id) FROM accounts_user WHERE username = 'bench-report-manager'), owner_id
     FROM complaints_complaint
     WHERE id %% 50 = 0 AND resolved_at IS NOT NULL AND reference LIKE 'BENCH-%%'
@@ -287,8 +297,9 @@ def main() -> int:
 
     from django.utils import timezone
 
+    from accounts.models import User
     from complaints.models import Complaint
-    from reports import figure_parts, figures, services
+    from reports import agents, figure_parts, figures, services
     from reports.models import RootCauseReport
 
     total = Complaint.objects.count()
@@ -301,6 +312,10 @@ def main() -> int:
     )
     top = [row["code"] for row in figures.pareto(resolved)["causes"][: figures.TOP_CAUSES]]
     print(f"{total:,} complaints; report for {start} – {end} ({resolved.count():,} resolved in it)")
+    quality = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
+        "bench-report-admin", password=None
+    )
+    print(f"figures per agent: {agents.agents_in_scope(quality).count()} people")
 
     results = {
         "month report (figures.compute)": (
@@ -310,6 +325,14 @@ def main() -> int:
         "12-month trends (top 5 causes)": (
             timed("trend", args.rounds, lambda: figures.trend(period, top)),
             TREND_TARGET_S,
+        ),
+        "figures per agent, everyone, a month": (
+            timed(
+                "agents",
+                args.rounds,
+                lambda: agents.agent_figures(list(agents.agents_in_scope(quality)), period),
+            ),
+            MONTH_TARGET_S,
         ),
         "month report stored (service)": (
             timed(
@@ -331,6 +354,9 @@ def main() -> int:
             f"{label:36} {best:7.3f}s {median:7.3f}s {'<' + str(target) + 's':>8} "
             f"{'met' if met else 'MISSED'}"
         )
+    if args.smoke:
+        print("(smoke run: the figures only show that the script works)")
+        return 0
     return 0 if ok else 1
 
 
