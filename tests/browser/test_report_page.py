@@ -38,6 +38,9 @@ def test_quality_makes_and_reads_the_monthly_report(
     expect(page.get_by_role("img", name="Pareto of root causes")).to_be_visible()
     expect(page.get_by_role("img", name="The top causes over the last 12 months")).to_be_visible()
     expect(page.get_by_role("img", name="Emotion at intake and at resolution")).to_be_visible()
+    expect(page.locator("#outcome-journey-table tr[data-outcome=not_upheld]")).to_contain_text(
+        "100.0 %"
+    )
     pareto = page.locator("#pareto-table")
     expect(pareto.locator("tbody tr").first).to_contain_text("Incorrect amount")
     expect(pareto.locator("tbody tr").nth(1)).to_contain_text("83.3 %")
