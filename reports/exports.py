@@ -15,6 +15,18 @@ from reports.models import RootCauseReport
 
 CSV_HEADER = ["section", "dimension", "key", "metric", "value"]
 
+# A text cell starting with one of these is read as a formula by spreadsheet programs (OWASP,
+# "CSV Injection"): such cells get a leading apostrophe. Numbers stay numbers. defusedcsv was
+# tried and left: it lets a leading tab or carriage return through.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return f"'{value}"
+    return value
+
 
 def _value(value: Any) -> Any:
     return "" if value is None else value
@@ -107,9 +119,10 @@ def figure_rows(figures: dict[str, Any]) -> Iterator[list[Any]]:
 
 def report_csv(report: RootCauseReport) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # RFC 4180 line ends: a cell holding a carriage return or a line feed is then quoted.
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    writer.writerows(figure_rows(report.figures))
+    writer.writerows([safe_cell(cell) for cell in row] for row in figure_rows(report.figures))
     return out.getvalue()
 
 

