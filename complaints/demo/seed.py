@@ -19,17 +19,20 @@ from accounts.models import User
 from complaints import followups, promises, services, workflow
 from complaints.choices import Liability
 from complaints.coulance import services as coulance
+from complaints.demo import history
 from complaints.demo.people import people_ensure
 from complaints.demo.stories import (
     STORIES,
     Apologise,
     At,
+    Cancel,
     Close,
     Contact,
     Coulance,
     Decide,
     FollowUpAnswer,
     Kept,
+    Promise,
     Reopen,
     Resolve,
     Solve,
@@ -48,6 +51,7 @@ from complaints.models import (
     RootCause,
 )
 from complaints.states import Stage
+from reports.models import CorrectiveAction, RootCauseReport
 
 DEMO_PASSWORD = "demo-klacht-2026"
 DEMO_CUSTOMER_PREFIX = "DEMO-"
@@ -64,10 +68,21 @@ class DemoResult:
     users_existing: list[User] = field(default_factory=list)
     complaints_created: list[Complaint] = field(default_factory=list)
     stories_existing: int = 0
+    history_created: int = 0
+    history_existing: int = 0
+    actions_created: list[CorrectiveAction] = field(default_factory=list)
+    report_created: RootCauseReport | None = None
+    jobs_dispatched: int = 0
 
     @property
     def created_anything(self) -> bool:
-        return bool(self.users_created or self.complaints_created)
+        return bool(
+            self.users_created
+            or self.complaints_created
+            or self.history_created
+            or self.actions_created
+            or self.report_created
+        )
 
 
 def demo_complaints() -> list[Complaint]:
@@ -106,7 +121,28 @@ def demo_seed(*, password: str = DEMO_PASSWORD, now: datetime | None = None) -> 
             result.stories_existing += 1
             continue
         result.complaints_created.append(_play(story, clock=clock))
+    _history_seed(result, clock=clock)
     return result
+
+
+def _history_seed(result: DemoResult, *, clock: _Clock) -> None:
+    """The generated months before the stories (``complaints.demo.history``), played the same
+    way; then the corrective actions, the due work the scheduler would have done by now (so
+    promises never kept show as broken), and, last, the report of the month that ended."""
+    present = set(
+        Customer.objects.filter(customer_number__startswith=history.HISTORY_PREFIX).values_list(
+            "customer_number", flat=True
+        )
+    )
+    for story in history.history_stories(clock):
+        if story.number in present:
+            result.history_existing += 1
+            continue
+        _play(story, clock=clock)
+        result.history_created += 1
+    result.actions_created = history.actions_ensure(clock=clock)
+    result.jobs_dispatched = history.due_work_dispatch(now=clock.now)
+    result.report_created = history.report_ensure(now=clock.now)
 
 
 @dataclass(frozen=True)
@@ -234,6 +270,20 @@ def _take(
                 due_at=clock.promise(at, days=step.days, at=step.time),
                 note=step.note,
                 now=at,
+            )
+            return complaint
+        case Promise():
+            promises.promise_create(
+                complaint=complaint,
+                actor=actor,
+                due_at=clock.promise(at, days=step.days, at=step.time),
+                purpose=step.purpose,
+                now=at,
+            )
+            return complaint
+        case Cancel():
+            promises.promise_cancel(
+                promise=_pending_promise(complaint), actor=actor, reason=step.reason, now=at
             )
             return complaint
         case FollowUpAnswer():

@@ -95,6 +95,26 @@ class Unreachable:
 
 
 @dataclass(frozen=True)
+class Promise:
+    """A further callback promise made during solving ("I'll call you on Friday with the answer")."""
+
+    at: At
+    days: int  # working days after this step
+    time: str
+    purpose: str
+    by: str = ""
+
+
+@dataclass(frozen=True)
+class Cancel:
+    """The complaint's pending callback promise withdrawn, with the reason why."""
+
+    at: At
+    reason: str
+    by: str = ""
+
+
+@dataclass(frozen=True)
 class FollowUpAnswer:
     """The follow-up (nazorg): how the customer feels now, with the NPS answer."""
 
@@ -172,6 +192,8 @@ Step = (
     | Resolve
     | Kept
     | Unreachable
+    | Promise
+    | Cancel
     | FollowUpAnswer
     | Close
     | Reopen

@@ -16,6 +16,7 @@ from complaints.demo import (
     demo_seed,
     demo_stage_counts,
 )
+from complaints.demo.history import history_summary
 from complaints.demo.people import PEOPLE
 from complaints.errors import DomainError, InvalidData
 from complaints.states import Stage
@@ -72,6 +73,18 @@ class Command(BaseCommand):
             f"{len(result.users_existing)} already present (bestonden al, ongewijzigd)",
             f"  Complaints / klachten:  {len(result.complaints_created):>2} created (aangemaakt), "
             f"{result.stories_existing} already present (bestonden al)",
+            f"  History / geschiedenis: {result.history_created:>3} complaints created (klachten "
+            f"aangemaakt), {result.history_existing} already present (bestonden al)",
+            f"  Corrective actions / verbeteracties: {len(result.actions_created)} created "
+            "(aangemaakt)",
+            "  Root-cause report / oorzakenrapport: "
+            + (
+                f"{result.report_created} created (aangemaakt)"
+                if result.report_created
+                else "already present or not needed (bestond al of niet nodig)"
+            ),
+            f"  Due jobs handled / afgehandelde taken: {result.jobs_dispatched} (reminders, broken "
+            "promises, deadlines / herinneringen, verbroken beloftes, termijnen)",
             "",
             "Logins / inloggegevens",
             f"  {'username':<11} {'role / rol':<36} {'name / naam':<22} password / wachtwoord",
@@ -99,6 +112,20 @@ class Command(BaseCommand):
         for stage in Stage:
             lines.append(f"  {stage.value:<11} {_both(stage.label):<36} {counts[stage.value]:>3}")
         lines.append(f"  {'total / totaal':<48} {sum(counts.values()):>3}")
+
+        summary = history_summary()
+        lines += [
+            "",
+            "History of the last four months / geschiedenis van de laatste vier maanden",
+            "  Complaints per stage / klachten per fase: "
+            + ", ".join(f"{stage} {n}" for stage, n in summary.stages.items() if n),
+            f"  Callback promises / terugbelafspraken: {summary.kept} kept (nagekomen), "
+            f"{summary.unreachable} customer unreachable (klant onbereikbaar), "
+            f"{summary.broken} broken (verbroken): keeping rate / nakomingspercentage "
+            + (f"{summary.rate:.0%}" if summary.rate is not None else "-"),
+            f"  Follow-ups / nazorg: {summary.completed} completed (gedaan), {summary.waived} "
+            f"waived (overgeslagen), {summary.scheduled} still to come (nog te doen)",
+        ]
 
         lines += ["", "Demo complaints / demoklachten"]
         for complaint in demo_complaints():
