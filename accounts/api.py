@@ -11,7 +11,7 @@ from accounts.models import User
 
 class MeSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="__str__", read_only=True)
-    team = serializers.CharField(source="team.name", default=None, read_only=True)
+    team = serializers.CharField(source="team.name", default=None, read_only=True, allow_null=True)
     roles = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:

@@ -1,12 +1,28 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from accounts.api import MeView
 from complaints.survey import survey
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+@authentication_classes([])
+@permission_classes([])
+def api_not_found(request: Request, rest: str = "") -> Response:
+    """An address under /api/ that names nothing (``/api/promises/abc/``): a 404 in the API's
+    JSON like every other refusal, not Django's HTML page."""
+    raise NotFound
+
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -18,6 +34,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/", include("complaints.api.urls")),
     path("api/", include("reports.api.urls")),
+    re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("survey/<str:token>/", survey, name="survey"),
     path("", include("reports.urls")),
     path("", include("complaints.web.urls")),

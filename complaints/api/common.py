@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.http import Http404
@@ -14,6 +15,18 @@ from accounts.models import User
 from complaints import selectors
 from complaints.errors import ErrorCollector
 from complaints.models import Complaint
+
+# A complaint's reference as services.complaint_create hands it out: KL-2026-000123.
+REFERENCE_PATTERN = r"KL-\d{4}-\d{6,}"
+
+
+def reference_field(**kwargs: Any) -> serializers.RegexField:
+    """A body field naming a complaint by its reference (the schema gives its pattern)."""
+    return serializers.RegexField(
+        rf"^{REFERENCE_PATTERN}$",
+        help_text="The complaint's reference, e.g. KL-2026-000123.",
+        **kwargs,
+    )
 
 
 def actor(request: Request) -> User:
@@ -57,6 +70,9 @@ def complaint_named(request: Request, actor: User, *, source: Any = None) -> Com
         errors.add("complaint", _("Give the complaint's reference."))
         errors.raise_if_any()
     assert isinstance(reference, str)
+    if not re.fullmatch(REFERENCE_PATTERN, reference.strip()):  # nor a NUL byte to the database
+        errors.add("complaint", _("There is no complaint with this reference that you can see."))
+        errors.raise_if_any()
     try:
         return selectors.complaint_get_for_user(user=actor, reference=reference.strip())
     except Http404:

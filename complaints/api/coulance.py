@@ -25,9 +25,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from complaints.api.common import REFERENCE_PATTERN, error_responses, reference_field
 from complaints.api.common import actor as _actor
 from complaints.api.common import complaint_named as _complaint_from
-from complaints.api.common import error_responses
 from complaints.api.common import valid as _valid
 from complaints.api.coulance_letters import LetterSerializer
 from complaints.api.pagination import NewestFirstPagination
@@ -58,7 +58,9 @@ class LetterSummarySerializer(ModelSerializer):
 class CoulanceRequestSerializer(ModelSerializer):
     complaint = serializers.CharField(source="complaint.reference", read_only=True)
     complaint_subject = serializers.CharField(source="complaint.subject", read_only=True)
-    team = serializers.CharField(source="complaint.owner.team.name", default=None, read_only=True)
+    team = serializers.CharField(
+        source="complaint.owner.team.name", default=None, read_only=True, allow_null=True
+    )
     requested_by = UserSummarySerializer(read_only=True)
     waiting_for = UserSummarySerializer(read_only=True, allow_null=True)
     decided_by = UserSummarySerializer(read_only=True, allow_null=True)
@@ -110,7 +112,7 @@ class CoulanceRequestSerializer(ModelSerializer):
 class CoulanceRequestCreateSerializer(serializers.Serializer):
     """A new request. Amount as a decimal string ("25.00"); limits are judged in EUR."""
 
-    complaint = serializers.CharField(help_text="The complaint's reference, e.g. KL-2026-000123.")
+    complaint = reference_field()
     kind = serializers.ChoiceField(choices=CoulanceKind.choices)
     description = serializers.CharField(
         max_length=200,
@@ -312,7 +314,13 @@ class CoulanceRequestViewSet(
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("complaint", str, required=True, description="The reference.")
+            OpenApiParameter(
+                "complaint",
+                str,
+                required=True,
+                description="The reference.",
+                pattern=f"^{REFERENCE_PATTERN}$",
+            )
         ],
         responses={200: TotalsSerializer, 400: _ERRORS[400], 404: _ERRORS[404]},
     )

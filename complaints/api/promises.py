@@ -20,7 +20,7 @@ from rest_framework.response import Response
 
 from complaints import followups, promises, selectors
 from complaints.api.common import actor as _actor
-from complaints.api.common import complaint_named, error_responses
+from complaints.api.common import complaint_named, error_responses, reference_field
 from complaints.api.common import valid as _valid
 from complaints.api.pagination import DueOrderPagination
 from complaints.api.serializers import ModelSerializer, UserSummarySerializer
@@ -76,7 +76,7 @@ class PromiseSerializer(ModelSerializer):
 
 
 class PromiseCreateSerializer(serializers.Serializer):
-    complaint = serializers.CharField(help_text="The complaint's reference, e.g. KL-2026-000123.")
+    complaint = reference_field()
     due_at = serializers.DateTimeField(help_text="When we will contact the customer (future).")
     purpose = serializers.CharField(max_length=300)
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.PHONE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import MutableMapping
 from typing import Any
 
 from django.utils import timezone
@@ -83,10 +84,25 @@ class ModelSerializer(serializers.ModelSerializer):
             built = self._built_fields[type(self)] = super().get_fields()
         return {name: _fresh(field) for name, field in built.items()}
 
+    def include_extra_kwargs(
+        self, kwargs: MutableMapping[str, Any], extra_kwargs: MutableMapping[str, Any]
+    ) -> MutableMapping[str, Any]:
+        """As DRF's, but a read-only field that may be blank keeps ``allow_blank``.
+
+        DRF drops it from read-only fields, and the schema then left out the "" that an
+        outcome, emotion or balance not yet recorded (or an e-mail address not known) is
+        answered as.
+        """
+        blank = bool(kwargs.get("allow_blank"))
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if blank and kwargs.get("read_only"):
+            kwargs["allow_blank"] = True
+        return kwargs
+
 
 class UserSummarySerializer(ModelSerializer):
     name = serializers.CharField(source="__str__", read_only=True)
-    team = serializers.CharField(source="team.name", default=None, read_only=True)
+    team = serializers.CharField(source="team.name", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = User
@@ -121,7 +137,9 @@ class ErasureSerializer(Serializer):
 
 
 class RootCauseSerializer(ModelSerializer):
-    group = serializers.CharField(source="parent.code", default=None, read_only=True)
+    group = serializers.CharField(
+        source="parent.code", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = RootCause
@@ -146,7 +164,7 @@ class RootCauseSummarySerializer(ModelSerializer):
 class ComplaintListSerializer(ModelSerializer):
     customer = CustomerSummarySerializer(read_only=True)
     owner = UserSummarySerializer(read_only=True)
-    root_cause = RootCauseSummarySerializer(read_only=True)
+    root_cause = RootCauseSummarySerializer(read_only=True, allow_null=True)
     is_overdue = serializers.SerializerMethodField()
 
     class Meta:

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-from rest_framework.routers import DefaultRouter
-
 from complaints.api.coulance import CoulanceRequestViewSet
 from complaints.api.coulance_letters import CoulanceLetterViewSet
 from complaints.api.notifications import NotificationViewSet
 from complaints.api.promises import FollowUpViewSet, PromiseViewSet
+from complaints.api.routers import Router
 from complaints.api.views import ComplaintViewSet, CustomerViewSet, RootCauseViewSet
 
-router = DefaultRouter()
+router = Router()
 router.register("customers", CustomerViewSet, basename="customer")
 router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("root-causes", RootCauseViewSet, basename="rootcause")

@@ -70,7 +70,11 @@ class CustomerViewSet(
         return Response(self.get_serializer(customer).data)
 
     @extend_schema(
-        responses={200: OpenApiResponse(description="Everything held about the customer.")}
+        responses={
+            200: OpenApiResponse(description="Everything held about the customer."),
+            403: _ERASURE_ERRORS[403],
+            404: _ERASURE_ERRORS[404],
+        }
     )
     @action(detail=True, methods=["get"], url_path="personal-data")
     def personal_data(self, request: Request, pk: str) -> Response:
@@ -127,7 +131,7 @@ class ComplaintViewSet(viewsets.GenericViewSet):
     """Complaints and their triad workflow. Identified by reference, e.g. ``KL-2026-000123``."""
 
     lookup_field = "reference"
-    lookup_value_regex = r"KL-\d{4}-\d{6,}"
+    lookup_value_converter = "reference"  # complaints.api.routers.ReferenceConverter
     filterset_class = ComplaintFilter
     serializer_class = s.ComplaintDetailSerializer
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -103,6 +103,7 @@ class PeriodSerializer(serializers.Serializer):
     end = serializers.DateField()
 
 
+@extend_schema_serializer(many=False)  # one object with the people in it, not a list of them
 class AgentFiguresListSerializer(serializers.Serializer):
     period = PeriodSerializer()
     min_cases = serializers.IntegerField(help_text="No share is given over fewer cases.")
@@ -133,8 +134,6 @@ def _head(period: Period) -> dict[str, Any]:
 class AgentFiguresViewSet(viewsets.ViewSet):
     """Learning per agent: promise keeping, the emotion journey, NPS after the follow-up, triad
     timing and goodwill given, over a period (default the last 90 days)."""
-
-    lookup_value_regex = "[0-9]+"
 
     @extend_schema(
         parameters=_PERIOD, responses={200: AgentFiguresListSerializer, 400: _ERRORS[400]}

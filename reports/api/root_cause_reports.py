@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -57,6 +57,10 @@ class ReportCreateSerializer(serializers.Serializer):
     email = serializers.BooleanField(default=False, help_text="Also email the subscribers.")
 
 
+@extend_schema_view(
+    list=extend_schema(responses={200: ReportSummarySerializer(many=True), 403: _ERRORS[403]}),
+    retrieve=extend_schema(responses={200: ReportSerializer, 403: _ERRORS[403], 404: _ERRORS[404]}),
+)
 class RootCauseReportViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -23,7 +23,9 @@ _STATE_ERRORS = error_responses(state="item's current state")
 
 
 class TaxonomyNodeSerializer(ModelSerializer):
-    group = serializers.CharField(source="parent.code", default=None, read_only=True)
+    group = serializers.CharField(
+        source="parent.code", default=None, read_only=True, allow_null=True
+    )
     complaint_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -62,6 +64,12 @@ class TaxonomyUpdateSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True)
 
 
+@extend_schema_view(
+    list=extend_schema(responses={200: TaxonomyNodeSerializer(many=True), 403: _ERRORS[403]}),
+    retrieve=extend_schema(
+        responses={200: TaxonomyNodeSerializer, 403: _ERRORS[403], 404: _ERRORS[404]}
+    ),
+)
 class TaxonomyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Managing the root-cause taxonomy (Quality and admins): groups and causes with how many
     complaints use them; retire instead of delete once in use."""

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from rest_framework.routers import DefaultRouter
-
+from complaints.api.routers import Router
 from reports.api.agent_figures import AgentFiguresViewSet
 from reports.api.corrective_actions import CorrectiveActionViewSet
 from reports.api.root_cause_reports import RootCauseReportViewSet
 from reports.api.taxonomy import TaxonomyViewSet
 
-router = DefaultRouter()
+router = Router()
 router.include_root_view = False
 router.register("agent-figures", AgentFiguresViewSet, basename="agent-figures")
 router.register("corrective-actions", CorrectiveActionViewSet, basename="corrective-action")
