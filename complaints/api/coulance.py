@@ -11,9 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -172,17 +174,22 @@ class TotalsSerializer(serializers.Serializer):
 # --- Filters ---------------------------------------------------------------------------------------
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class _IdFilter(django_filters.NumberFilter):
+    """A whole-number id: 0.5 is refused (400), not read as 0."""
+
+    field_class = forms.IntegerField  # type: ignore[assignment]
+
+
 class CoulanceFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=CoulanceStatus.choices)
-    team = django_filters.NumberFilter(help_text="Team id of the complaint's owner.")
+    team = _IdFilter(help_text="Team id of the complaint's owner.")
     amount_min = django_filters.NumberFilter(help_text="Amount at least (in its own currency).")
     amount_max = django_filters.NumberFilter(help_text="Amount at most (in its own currency).")
     currency = django_filters.CharFilter(help_text="ISO 4217 code.")
     kind = django_filters.ChoiceFilter(choices=CoulanceKind.choices)
     complaint = django_filters.CharFilter(help_text="The complaint's reference.")
-    waiting_for = django_filters.NumberFilter(
-        help_text="User id: the pending requests waiting for them."
-    )
+    waiting_for = _IdFilter(help_text="User id: the pending requests waiting for them.")
 
     class Meta:
         model = CoulanceRequest

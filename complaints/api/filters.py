@@ -79,6 +79,12 @@ def _moment(value: str) -> datetime:
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
+def _text(value: str) -> str:
+    """Free text; a NUL character (which no database column holds) is refused as forms do."""
+    forms.CharField(required=False, strip=False).clean(value)  # ProhibitNullCharactersValidator
+    return value
+
+
 _stage = _choice(Stage.choices)
 _overdue = _choice(OVERDUE_CHOICES)
 # Name -> how one given value is read. ``stage`` may be given more than once.
@@ -91,7 +97,7 @@ PARAMETERS: dict[str, Callable[[str], Any]] = {
     "overdue": lambda value: _overdue(value) == "true",
     "received_after": _moment,
     "received_before": _moment,
-    "q": str,
+    "q": _text,
 }
 MULTIPLE = {"stage"}
 

@@ -12,7 +12,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -144,18 +144,21 @@ class FollowUpCompleteSerializer(serializers.Serializer):
 # --- Filters -----------------------------------------------------------------------------------
 
 
+@extend_schema_field({"type": "string", "pattern": "^(me|[0-9]+)$"})
+class _OwnerFilter(django_filters.CharFilter):
+    """A user id or “me” (the schema says so; ``filter_queryset`` reads it)."""
+
+
 class _DueFilter(django_filters.FilterSet):
-    owner = django_filters.CharFilter(method="_noop", help_text="User id of the owner, or “me”.")
-    complaint = django_filters.CharFilter(method="_noop", help_text="Complaint reference.")
-    due_after = django_filters.IsoDateTimeFilter(
-        method="_noop", help_text="Due at or after (ISO 8601)."
-    )
-    due_before = django_filters.IsoDateTimeFilter(
-        method="_noop", help_text="Due before (ISO 8601)."
-    )
+    # No filter runs on its own: filter_queryset applies them together, so each declares only
+    # its name, type and help (the schema is read from these).
+    owner = _OwnerFilter(help_text="User id of the owner, or “me”.")
+    complaint = django_filters.CharFilter(help_text="Complaint reference.")
+    due_after = django_filters.IsoDateTimeFilter(help_text="Due at or after (ISO 8601).")
+    due_before = django_filters.IsoDateTimeFilter(help_text="Due before (ISO 8601).")
 
     def _noop(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
-        return queryset  # applied together by the selector in filter_queryset
+        return queryset  # applied together in filter_queryset
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         data = {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "", [])}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -116,8 +117,10 @@ class AgentFiguresOneSerializer(AgentFiguresSerializer):
 
 
 _PERIOD = [
-    OpenApiParameter("start", str, description="First local date (YYYY-MM-DD)."),
-    OpenApiParameter("end", str, description="Last local date (YYYY-MM-DD), not in the future."),
+    OpenApiParameter("start", OpenApiTypes.DATE, description="First local date (YYYY-MM-DD)."),
+    OpenApiParameter(
+        "end", OpenApiTypes.DATE, description="Last local date (YYYY-MM-DD), not in the future."
+    ),
 ]
 
 

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -97,6 +97,14 @@ class CorrectiveActionSerializer(ModelSerializer):
         }
 
 
+class ActionQuerySerializer(serializers.Serializer):
+    """The list's query parameters."""
+
+    status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
+    root_cause = serializers.CharField(required=False, help_text="A cause's or group's code.")
+    overdue = serializers.BooleanField(required=False, default=False)
+
+
 class ActionCreateSerializer(serializers.Serializer):
     root_cause = serializers.SlugRelatedField(
         slug_field="code", queryset=RootCause.objects.all(), help_text="The cause's code."
@@ -160,13 +168,14 @@ class CorrectiveActionViewSet(
     def get_queryset(self) -> QuerySet[CorrectiveAction]:
         if getattr(self, "swagger_fake_view", False):
             return CorrectiveAction.objects.none()
-        params = self.request.query_params
-        filters: dict[str, Any] = {
-            "status": params.get("status") or None,
-            "overdue": params.get("overdue") in {"1", "true", "yes"},
-        }
-        if code := params.get("root_cause"):
-            filters["root_cause"] = RootCause.objects.filter(code=code).first() or -1
+        filters: dict[str, Any] = {"status": None, "overdue": False}
+        if self.action == "list":  # the list's filters, validated: 400 on a value it cannot be
+            query = ActionQuerySerializer(data=self.request.query_params)
+            query.is_valid(raise_exception=True)
+            given = query.validated_data
+            filters = {"status": given.get("status") or None, "overdue": given.get("overdue")}
+            if code := given.get("root_cause"):
+                filters["root_cause"] = RootCause.objects.filter(code=code).first() or -1
         return actions.action_list(user=_actor(self.request), filters=filters).prefetch_related(
             "complaints"
         )
@@ -182,13 +191,7 @@ class CorrectiveActionViewSet(
         fresh = self.get_queryset().get(pk=item.pk)
         return Response(CorrectiveActionSerializer(fresh).data, status=code)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("status", str, enum=ActionStatus.values),
-            OpenApiParameter("root_cause", str, description="A cause's or group's code."),
-            OpenApiParameter("overdue", bool),
-        ]
-    )
+    @extend_schema(parameters=[ActionQuerySerializer])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 

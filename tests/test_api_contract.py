@@ -1,0 +1,178 @@
+"""The API keeps its own contract: what schemathesis found once, pinned down one by one."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.factories import CustomerFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+# Detail routes by whole-number id, each with a non-numeric id as schemathesis sent it.
+ID_ROUTES = [
+    ("get", "/api/promises/{}/"),
+    ("post", "/api/promises/{}/keep/"),
+    ("post", "/api/promises/{}/reschedule/"),
+    ("post", "/api/promises/{}/cancel/"),
+    ("get", "/api/follow-ups/{}/"),
+    ("post", "/api/follow-ups/{}/complete/"),
+    ("post", "/api/follow-ups/{}/waive/"),
+    ("post", "/api/notifications/{}/read/"),
+    ("get", "/api/customers/{}/"),
+    ("get", "/api/coulance/{}/"),
+    ("get", "/api/coulance-letters/{}/pdf/"),
+    ("get", "/api/corrective-actions/{}/"),
+    ("get", "/api/root-cause-reports/{}/"),
+    ("get", "/api/agent-figures/{}/"),
+]
+
+
+@pytest.fixture
+def schema(api) -> dict[str, Any]:
+    response = api.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+@pytest.mark.parametrize(("method", "route"), ID_ROUTES)
+@pytest.mark.parametrize("bad_id", ["null%2Cnull", "abc", "1.5", "-1", "99999999999999999999999"])
+def test_a_wrong_id_in_the_path_is_a_json_404(api, quality, method, route, bad_id):
+    api.force_authenticate(quality)  # who may read every kind of item
+    response = getattr(api, method)(route.format(bad_id), {}, format="json")
+    assert response.status_code == 404, response.content[:200]
+    assert response["Content-Type"].startswith("application/json")
+    assert "detail" in response.json()
+
+
+def test_an_unknown_api_address_is_a_json_404_for_anyone(api):
+    response = api.post("/api/no-such-thing/1/", {}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_without_credentials_the_api_asks_for_the_token(api):
+    response = api.get("/api/me/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
+@pytest.mark.parametrize(
+    ("component", "field"),
+    [
+        ("UserSummary", "team"),
+        ("Me", "team"),
+        ("RootCause", "group"),
+        ("TaxonomyNode", "group"),
+        ("CoulanceRequest", "team"),
+    ],
+)
+def test_a_team_or_group_that_may_be_missing_is_nullable(schema, component, field):
+    assert schema["components"]["schemas"][component]["properties"][field]["nullable"] is True
+
+
+def test_a_user_without_a_team_matches_the_schema(api, agent, schema):
+    loner = UserFactory(team=None)
+    api.force_authenticate(loner)
+    assert api.get("/api/me/").json()["team"] is None
+    assert schema["components"]["schemas"]["Me"]["properties"]["team"]["nullable"] is True
+
+
+@pytest.mark.parametrize(
+    "field", ["outcome", "emotion_at_resolution", "request_domain", "balance", "liability"]
+)
+def test_an_unrecorded_choice_may_be_blank_in_the_schema(schema, field):
+    prop = schema["components"]["schemas"]["ComplaintDetail"]["properties"][field]
+    refs = {option["$ref"].rsplit("/", 1)[-1] for option in prop["oneOf"]}
+    assert "BlankEnum" in refs
+    assert schema["components"]["schemas"]["BlankEnum"]["enum"] == [""]
+
+
+def test_a_complaint_without_root_cause_is_described_with_a_null_root_cause(schema):
+    prop = schema["components"]["schemas"]["ComplaintList"]["properties"]["root_cause"]
+    assert prop["nullable"] is True
+
+
+def test_a_blank_email_is_allowed_by_the_schema(schema):
+    recipient = schema["components"]["schemas"]["Letter"]["properties"]["recipient"]
+    assert {"type": "string", "maxLength": 0} in recipient["oneOf"]
+
+
+def test_every_refusal_is_documented_with_a_json_error_body(schema):
+    missing = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            codes = operation["responses"]
+            if path != "/api/auth/token/" and "401" not in codes:
+                missing.append((method, path, "401"))
+            if "{" in path and "404" not in codes:
+                missing.append((method, path, "404"))
+            for code, response in codes.items():
+                if int(code) >= 400:
+                    body = response["content"]["application/json"]["schema"]["$ref"]
+                    assert body.endswith("/ValidationError" if code == "400" else "/Error")
+    assert missing == []
+    assert {"Error", "ValidationError"} <= set(schema["components"]["schemas"])
+
+
+def test_ids_in_paths_are_integers_and_references_have_their_pattern(schema):
+    keep = schema["paths"]["/api/promises/{id}/keep/"]["post"]["parameters"]
+    assert next(p for p in keep if p["in"] == "path")["schema"] == {"type": "integer"}
+    detail = schema["paths"]["/api/complaints/{reference}/"]["get"]["parameters"]
+    pattern = next(p for p in detail if p["in"] == "path")["schema"]["pattern"]
+    assert pattern == r"^KL-\d{4}-\d{6,}$"
+
+
+def test_the_agent_figures_list_is_one_object_in_the_schema(schema):
+    body = schema["paths"]["/api/agent-figures/"]["get"]["responses"]["200"]["content"]
+    assert body["application/json"]["schema"] == {"$ref": "#/components/schemas/AgentFiguresList"}
+
+
+def test_the_403_of_a_read_only_for_quality_is_documented(schema):
+    for path in (
+        "/api/taxonomy/",
+        "/api/root-cause-reports/",
+        "/api/customers/{id}/personal-data/",
+    ):
+        assert "403" in schema["paths"][path]["get"]["responses"], path
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/promises/?page_size=null", "page_size"),
+        ("/api/promises/?page_size=2&page_size=3", "page_size"),
+        ("/api/coulance/?waiting_for=0.5", "waiting_for"),
+        ("/api/corrective-actions/?status=AAA", "status"),
+        ("/api/corrective-actions/?overdue=maybe", "overdue"),
+        ("/api/complaints/?q=a%00b", "q"),
+    ],
+)
+def test_a_query_parameter_the_schema_refuses_is_a_400(api, quality, url, field):
+    api.force_authenticate(quality)
+    response = api.get(url)
+    assert response.status_code == 400, response.content[:200]
+    assert field in response.json()
+
+
+@pytest.mark.parametrize("reference", ["0", "KL-2026-00000\x001", "null"])
+def test_a_malformed_complaint_reference_in_a_body_is_a_400(api, agent, reference):
+    api.force_authenticate(agent)
+    response = api.post(
+        "/api/promises/",
+        {"complaint": reference, "due_at": "2099-01-01T10:00:00Z", "purpose": "Bellen"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["complaint"]
+
+
+def test_a_whole_page_size_still_pages(api, agent):
+    api.force_authenticate(agent)
+    for _ in range(3):
+        CustomerFactory()
+    response = api.get("/api/customers/", {"page_size": 2})
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 2
