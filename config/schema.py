@@ -105,11 +105,12 @@ class AutoSchema(openapi.AutoSchema):
     def _reads_body(self) -> bool:
         return self.method in {"POST", "PUT", "PATCH"} and self.get_request_serializer() is not None
 
-    def _query_overrides(self) -> list[OpenApiParameter]:
+    def _query_overrides(self) -> list[Any]:
+        """Declared query parameters: ``OpenApiParameter``s in the query, or a serializer."""
         return [
             p
             for p in self.get_override_parameters()
-            if isinstance(p, OpenApiParameter) and p.location == OpenApiParameter.QUERY
+            if not isinstance(p, OpenApiParameter) or p.location == OpenApiParameter.QUERY
         ]
 
 
