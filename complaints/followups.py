@@ -8,7 +8,7 @@ invitation row decides whether it is still valid (30 days) and unused.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core import signing
@@ -17,7 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from complaints import events, locks, policies
+from complaints import clock, events, locks, policies
 from complaints.choices import Emotion
 from complaints.errors import (
     ActionForbidden,
@@ -57,11 +57,15 @@ _ENDED = {
 def follow_up_schedule(
     locked: Complaint, *, send_survey: bool | None = None, now: datetime
 ) -> FollowUp:
-    """Schedule the follow-up of a complaint being resolved (the caller holds its lock)."""
+    """Schedule the follow-up of a complaint being resolved (the caller holds its lock).
+
+    Calendar arithmetic, not a duration: the follow-up is ``FOLLOW_UP_DAYS`` calendar days on,
+    at the local time of day it was resolved (resolved at 09:00 in March, called back at 09:00
+    in April, summer time or not)."""
     follow_up = FollowUp.objects.create(
         complaint=locked,
         owner=locked.owner,
-        due_at=now + timedelta(days=settings.FOLLOW_UP_DAYS),
+        due_at=clock.same_local_time_later(now, days=settings.FOLLOW_UP_DAYS),
         send_survey=settings.FOLLOW_UP_SURVEY_DEFAULT if send_survey is None else send_survey,
         created_at=now,
     )

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from complaints import events, locks, policies
+from complaints import clock, events, locks, policies
 from complaints.choices import CONTACT_BY, Channel
 from complaints.errors import ErrorCollector, TransitionNotAllowed
 from complaints.models import (
@@ -84,6 +84,7 @@ def promise_add(
 
     Used by ``promise_create``, by the solve step and by rescheduling.
     """
+    due_at = clock.pinned(due_at)  # the reminder and the grace count real minutes from it
     promise = CallbackPromise.objects.create(
         complaint=locked,
         owner=locked.owner,
@@ -200,7 +201,7 @@ def promise_keep(
         locked.state = PromiseState.KEPT
         locked.ended_at = kept_at
         locked.ended_by = actor
-        locked.delay = max(kept_at - locked.due_at, timedelta(0))
+        locked.delay = max(clock.elapsed(locked.due_at, kept_at), timedelta(0))  # real time
         locked.note = (note or "").strip()
         locked.save(update_fields=["state", "ended_at", "ended_by", "delay", "note"])
         events.promise_event(

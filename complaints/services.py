@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from complaints import deadlines, events, policies
+from complaints import clock, deadlines, events, policies
 from complaints.choices import Channel, Direction, Emotion, InteractionKind, Language, Priority
 from complaints.coulance import routing
 from complaints.errors import ActionForbidden, ErrorCollector, TransitionNotAllowed
@@ -148,11 +148,13 @@ def customer_update(*, customer: Customer, actor: User, **fields: Any) -> Custom
 
 
 def deadlines_for(*, priority: str, received_at: datetime) -> tuple[datetime, datetime]:
-    """The acknowledge and resolve deadlines the policy gives a complaint of ``priority``."""
+    """The acknowledge and resolve deadlines the policy gives a complaint of ``priority``: so
+    many hours of real elapsed time after ``received_at``, also across a change of the clocks
+    (a two-hour acknowledgement is two hours, not one or three)."""
     policy = settings.COMPLAINT_DEADLINES_HOURS[priority]
     return (
-        received_at + timedelta(hours=policy["acknowledge"]),
-        received_at + timedelta(hours=policy["resolve"]),
+        clock.later(received_at, timedelta(hours=policy["acknowledge"])),
+        clock.later(received_at, timedelta(hours=policy["resolve"])),
     )
 
 
@@ -225,6 +227,7 @@ def complaint_create(
         errors.add("owner", _("Only a manager can log a complaint for someone else."))
     errors.raise_if_any()
 
+    received_at = clock.pinned(received_at)
     acknowledge_due_at, resolve_due_at = deadlines_for(priority=priority, received_at=received_at)
     complaint = Complaint(
         customer=customer,

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
+from complaints import clock
 from complaints.models import CallbackPromise, Complaint, FollowUp, JobKind, ScheduledJob
 from config import sql
 
@@ -41,7 +42,8 @@ def _job(
 
 
 def promise_jobs_schedule(promise: CallbackPromise, *, now: datetime) -> None:
-    """The owner's reminder before the moment, and the broken check after the grace period."""
+    """The owner's reminder before the moment, and the broken check after the grace period,
+    both in real minutes (the night the clocks change too)."""
     lead = timedelta(minutes=settings.PROMISE_REMINDER_MINUTES)
     grace = timedelta(minutes=settings.PROMISE_GRACE_MINUTES)
     sql.insert(
@@ -50,7 +52,7 @@ def promise_jobs_schedule(promise: CallbackPromise, *, now: datetime) -> None:
                 JobKind.PROMISE_REMINDER,
                 complaint_id=promise.complaint_id,
                 promise=promise,
-                due_at=max(promise.due_at - lead, now),
+                due_at=max(clock.earlier(promise.due_at, lead), now),
                 target_at=promise.due_at,
                 now=now,
             ),
@@ -58,7 +60,7 @@ def promise_jobs_schedule(promise: CallbackPromise, *, now: datetime) -> None:
                 JobKind.PROMISE_BROKEN,
                 complaint_id=promise.complaint_id,
                 promise=promise,
-                due_at=promise.due_at + grace,
+                due_at=clock.later(promise.due_at, grace),
                 target_at=promise.due_at,
                 now=now,
             ),
@@ -84,19 +86,21 @@ def follow_up_job_schedule(follow_up: FollowUp, *, now: datetime) -> None:
 
 
 def deadline_jobs_schedule(complaint: Complaint, *, now: datetime) -> None:
-    """Warnings before, and the breach check at, the acknowledgement and resolution deadlines."""
+    """Warnings before (real minutes), and the breach check at, the acknowledgement and
+    resolution deadlines."""
     warn = timedelta(minutes=settings.DEADLINE_WARNING_MINUTES)
     jobs = []
     for warning, breach, deadline in (
         (JobKind.ACKNOWLEDGE_WARNING, JobKind.ACKNOWLEDGE_BREACH, complaint.acknowledge_due_at),
         (JobKind.RESOLVE_WARNING, JobKind.RESOLVE_BREACH, complaint.resolve_due_at),
     ):
-        if deadline - warn > now:  # no warning when the deadline is that close already
+        warn_at = clock.earlier(deadline, warn)
+        if warn_at > now:  # no warning when the deadline is that close already
             jobs.append(
                 _job(
                     warning,
                     complaint_id=complaint.pk,
-                    due_at=deadline - warn,
+                    due_at=warn_at,
                     target_at=deadline,
                     now=now,
                 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -30,7 +30,9 @@ from tests.promises.conftest import T0, resolved, run_due, send_mail_at
 
 pytestmark = pytest.mark.usefixtures("clock")
 
-MONTH = timedelta(days=30)
+# 30 calendar days after T0, at the same local time (09:00 in Amsterdam): across the switch to
+# summer time that is an hour less than 30 × 24 hours.
+DUE = datetime(2026, 4, 9, 7, 0, tzinfo=UTC)
 
 
 def test_resolving_schedules_the_follow_up_a_month_later_for_the_owner(agent):
@@ -39,7 +41,7 @@ def test_resolving_schedules_the_follow_up_a_month_later_for_the_owner(agent):
     assert (follow_up.state, follow_up.owner, follow_up.due_at) == (
         FollowUpState.SCHEDULED,
         agent,
-        T0 + MONTH,
+        DUE,
     )
 
 
@@ -122,7 +124,7 @@ def test_before_it_is_due_only_a_manager_may_waive_the_follow_up(agent, clock):
     with pytest.raises(ActionForbidden):
         followups.follow_up_waive(follow_up=follow_up, actor=agent, reason="Geen tijd")
     assert db_changes(before, db_snapshot()) == {}
-    clock.move_to(T0 + MONTH)  # due now: the owner may waive it (the customer is unreachable)
+    clock.move_to(DUE)  # due now: the owner may waive it (the customer is unreachable)
     waived = followups.follow_up_waive(follow_up=follow_up, actor=agent, reason="Onbereikbaar")
     assert waived.state == FollowUpState.WAIVED
 
@@ -134,15 +136,15 @@ def test_reopening_cancels_the_follow_up_and_resolving_again_schedules_a_new_one
     clock.shift(timedelta(days=2))
     workflow.resolve(complaint, actor=agent, **step_data("resolve"))
     assert complaint.follow_ups.filter(state=FollowUpState.SCHEDULED).get().due_at == (
-        T0 + timedelta(days=2) + MONTH
+        DUE + timedelta(days=2)
     )
 
 
 def test_the_due_follow_up_notifies_the_owner_and_mails_the_customer_a_survey(agent):
     complaint = resolved(agent, language="en", email="jane@example.com")
-    run_due(T0 + MONTH)
+    run_due(DUE)
     mail.outbox.clear()
-    send_mail_at(T0 + MONTH)
+    send_mail_at(DUE)
 
     [note] = Notification.objects.filter(kind=NotificationKind.FOLLOW_UP_DUE)
     assert note.recipient == agent
@@ -154,12 +156,12 @@ def test_the_due_follow_up_notifies_the_owner_and_mails_the_customer_a_survey(ag
     invitation = SurveyInvitation.objects.get()
     assert token.split(":")[0] == invitation.public_id
     assert complaint.reference not in link
-    assert invitation.expires_at == T0 + MONTH + timedelta(days=30)
+    assert invitation.expires_at == DUE + timedelta(days=30)
 
 
 def test_no_survey_without_an_email_address(agent):
     resolved(agent, email="")
-    run_due(T0 + MONTH)
+    run_due(DUE)
     assert not SurveyInvitation.objects.exists()
     assert Notification.objects.filter(kind=NotificationKind.FOLLOW_UP_DUE).count() == 1
 
@@ -171,7 +173,7 @@ def test_no_survey_without_an_email_address(agent):
 def survey(agent):
     """A resolved complaint whose follow-up has come due: (follow-up, survey URL path)."""
     complaint = resolved(agent, language="en", email="jane@example.com")
-    run_due(T0 + MONTH)
+    run_due(DUE)
     invitation = SurveyInvitation.objects.get()
     return complaint.follow_ups.get(), f"/survey/{survey_token(invitation.public_id)}/"
 
@@ -188,7 +190,7 @@ def test_opening_the_link_only_shows_the_form_in_the_customers_language(survey):
 
 def test_submitting_records_the_answer_and_completes_the_follow_up(survey, agent, clock):
     follow_up, path = survey
-    clock.move_to(T0 + MONTH + timedelta(days=1))
+    clock.move_to(DUE + timedelta(days=1))
     response = Client().post(path, {"nps": "10", "comment": "Top geregeld"})
     assert response.status_code == 200
     assert b"Thank you" in response.content
@@ -207,7 +209,7 @@ def test_submitting_records_the_answer_and_completes_the_follow_up(survey, agent
 
 def test_a_used_link_says_so_and_changes_nothing(survey, clock):
     _follow_up, path = survey
-    clock.move_to(T0 + MONTH + timedelta(days=1))
+    clock.move_to(DUE + timedelta(days=1))
     Client().post(path, {"nps": "8"})
     before = db_snapshot()
     response = Client().post(path, {"nps": "2"})
@@ -218,7 +220,7 @@ def test_a_used_link_says_so_and_changes_nothing(survey, clock):
 
 def test_an_expired_link_says_so_and_changes_nothing(survey, clock):
     _follow_up, path = survey
-    clock.move_to(T0 + MONTH + timedelta(days=30, seconds=1))
+    clock.move_to(DUE + timedelta(days=30, seconds=1))
     before = db_snapshot()
     response = Client().post(path, {"nps": "9"})
     assert response.status_code == 410
