@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from complaints import events
+from complaints import clock, events
 from complaints.choices import Emotion
 from complaints.errors import ErrorCollector
 from complaints.models import Complaint, Customer, RootCause
@@ -60,7 +60,7 @@ def _moment(value: str) -> datetime:
     moment = datetime.fromisoformat(value)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
-    return moment
+    return clock.pinned(moment)  # exact in comparisons and arithmetic, its local date kept
 
 
 def _cause(mapping: Mapping, value: str, causes: dict[str, RootCause]) -> RootCause | None:
