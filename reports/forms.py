@@ -64,6 +64,14 @@ class ImportForm(forms.Form):
         max_length=40,
         help_text=_("Ids are unique per source: importing the same source again skips them."),
     )
+    import_again = forms.BooleanField(
+        label=_("Import again"),
+        required=False,
+        help_text=_(
+            "Rows imported before under another source name (same id, same content) are "
+            "refused unless this is ticked."
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -37,7 +37,8 @@ class Mapping:
     alternatives_offered: str = ""
     channels: dict[str, str] = field(default_factory=dict)
     outcomes: dict[str, str] = field(default_factory=dict)
-    # Outcome values that mean "not resolved yet": such rows are imported as received.
+    # Outcome values that mean "not resolved (yet)" in the source: such rows are imported closed
+    # in their source, with that status and no outcome, never as open complaints here.
     open_outcomes: tuple[str, ...] = ("",)
     # (regular expression on the root-cause column, cause code): first match wins.
     cause_rules: tuple[tuple[str, str], ...] = ()
@@ -70,8 +71,12 @@ CFPB = Mapping(
     category=("Product", "Sub-product"),
     root_cause="Issue",
     outcome="Company response to consumer",
-    acknowledged_at="Date sent to company",
-    resolved_at="Date sent to company",
+    # "Date sent to company" is the day the CFPB forwarded the complaint to the company: neither
+    # an acknowledgement to the consumer nor a resolution. The export says when the company
+    # answered nowhere ("Timely response?" only says whether it was within 15 days), so both
+    # moments stay empty and the rows are closed in their source (see ``imports``).
+    acknowledged_at="",
+    resolved_at="",
     channels={
         "Web": Channel.WEB_FORM,
         "Referral": Channel.LETTER,

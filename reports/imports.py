@@ -3,7 +3,16 @@
 Each row is checked on its own and written in its own savepoint: a row that does not parse, or
 names an unknown root cause or channel, is rejected with its row number and the reason, and
 never stops or corrupts the others. Importing the same file twice creates nothing new: every
-record is remembered per source by its external id (``ImportedComplaint``).
+record is remembered per source by its external id (``ImportedComplaint``). A second row with
+an id seen earlier in the file is rejected, with its row number. Records imported before under
+another source name (same id, same content) are imported again only when asked to.
+
+Only the moments the source really gives are written. Every imported complaint is closed: a
+row resolved in its source with its moment as an ordinary closed complaint; a row resolved
+without its moment (the CFPB's), or still open in its source ("In progress"), as *closed in its
+source* (``Complaint.closed_in_source``), with the source's status kept, no resolution moment
+and no outcome it does not have. Such complaints count among those received, in no timing
+figure, and are never overdue here: their work, if any, goes on in the source.
 
 The mappings (``cfpb``, the US Consumer Financial Protection Bureau's export layout, and
 ``klachtwijzer``, our own columns) are in ``import_mappings``.
@@ -12,16 +21,20 @@ The mappings (``cfpb``, the US Consumer Financial Protection Bureau's export lay
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import IO, Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from complaints import clock, events
@@ -31,10 +44,16 @@ from complaints.models import Complaint, Customer, RootCause
 from complaints.services import deadlines_for, reference_next
 from complaints.states import Stage
 from reports import policies
-from reports.import_mappings import Mapping
+from reports.import_mappings import MAPPINGS, Mapping
 from reports.models import ImportedComplaint, ImportRun
 
 Progress = Callable[[int, int], None]
+
+# The share of an import's rows one root cause may take before the result asks to check the
+# mapping (its rules, or its default cause).
+DOMINANT_SHARE = 0.6
+# Ids per query when looking for records imported before under another source name.
+LOOKUP_BATCH = 2000
 
 
 class ImportRefused(Exception):
@@ -48,6 +67,21 @@ class Row:
     number: int
     external_id: str
     fields: dict[str, Any]
+    source_status: str = ""
+    content_hash: str = ""
+
+
+def fingerprint(record: dict[str, Any]) -> str:
+    """sha256 of a record's columns and values (trimmed; the column order does not matter):
+    the same record under another source name has the same id and fingerprint."""
+    items = sorted(
+        (
+            str(column),
+            value.strip() if isinstance(value, str) else "\x1f".join(value or []),
+        )
+        for column, value in record.items()
+    )
+    return hashlib.sha256(json.dumps(items, ensure_ascii=False).encode()).hexdigest()
 
 
 def _moment(value: str) -> datetime:
@@ -111,17 +145,21 @@ def parse_row(
     channel = mapping.channels.get(get(mapping.channel))
     if channel is None:
         problems.append(_("unknown channel “%(value)s”") % {"value": get(mapping.channel)})
-    outcome = mapping.outcomes.get(get(mapping.outcome), "") if mapping.outcome else ""
-    if mapping.outcome and not outcome and get(mapping.outcome) not in mapping.open_outcomes:
-        problems.append(_("unknown outcome “%(value)s”") % {"value": get(mapping.outcome)})
-    resolved_at = moments.get("resolved_at") if outcome else None
+    status = get(mapping.outcome)
+    outcome = mapping.outcomes.get(status, "") if mapping.outcome else ""
+    if mapping.outcome and not outcome and status not in mapping.open_outcomes:
+        problems.append(_("unknown outcome “%(value)s”") % {"value": status})
+    # Still open in the source, or resolved there without saying when: closed in its source,
+    # never an open complaint here (its deadlines would run over for ever).
+    closed_in_source = not outcome or not mapping.resolved_at
+    resolved_at = moments.get("resolved_at") if outcome and mapping.resolved_at else None
     cause = None
-    if outcome:
-        cause = _cause(mapping, get(mapping.root_cause), causes)
+    cause_value = get(mapping.root_cause)
+    if outcome or cause_value:
+        cause = _cause(mapping, cause_value, causes)
         if cause is None:
-            problems.append(
-                _("unknown root cause “%(value)s”") % {"value": get(mapping.root_cause)}
-            )
+            problems.append(_("unknown root cause “%(value)s”") % {"value": cause_value})
+    if outcome and mapping.resolved_at:
         if resolved_at is None:
             problems.append(_("a resolved complaint needs its resolution date"))
         elif received is not None and resolved_at < received:
@@ -139,16 +177,25 @@ def parse_row(
     assert received is not None and channel is not None
     acknowledged = moments.get("acknowledged_at")
     category = " / ".join(get(c) for c in mapping.category if get(c))
+    if closed_in_source:
+        summary = _(
+            "Imported from %(source)s, where its status is “%(status)s”; closed here without "
+            "a resolution moment, which the source does not give."
+        ) % {"source": mapping.name, "status": status or "–"}
+    else:
+        summary = _("Imported from %(source)s.") % {"source": mapping.name}
     return Row(
         number=number,
         external_id=external_id[:100],
+        source_status=status[:100],
         fields={
             "channel": channel,
             "received_at": received,
             "subject": subject[:200],
             "facts": facts or subject,
             "category": category[:200],
-            "stage": Stage.CLOSED if outcome else Stage.RECEIVED,
+            "stage": Stage.CLOSED,
+            "closed_in_source": closed_in_source,
             "outcome": outcome,
             "root_cause": cause,
             "acknowledged_at": acknowledged if acknowledged and acknowledged >= received else None,
@@ -157,9 +204,7 @@ def parse_row(
             "emotion_at_intake": get(mapping.emotion_at_intake),
             "emotion_at_resolution": get(mapping.emotion_at_resolution) if outcome else "",
             "alternatives_offered": get(mapping.alternatives_offered),
-            "resolution_summary": _("Imported from %(source)s.") % {"source": mapping.name}
-            if outcome
-            else "",
+            "resolution_summary": summary,
         },
     )
 
@@ -219,10 +264,13 @@ def import_csv(
     file_name: str = "",
     progress: Progress | None = None,
     now: datetime | None = None,
+    import_again: bool = False,
 ) -> ImportRun:
     """Import every valid row of ``text`` (CSV); returns the run with its counts and the
-    rejected rows (number, id, reason). Refuses 403 for who is not Quality or admin, and
-    ``ImportRefused`` for a file that is not CSV with the mapping's columns."""
+    rejected rows (number, id, reason). Refuses 403 for who is not Quality or admin,
+    ``ImportRefused`` for a file that is not CSV with the mapping's columns, and ``InvalidData``
+    (field ``import_again``) when rows were imported before under another source name and
+    ``import_again`` is not given; a refusal writes nothing."""
     now = now or timezone.now()
     if actor is not None:
         policies.ensure_may_manage(actor)
@@ -230,13 +278,30 @@ def import_csv(
     if not re.fullmatch(r"[-a-z0-9_]{1,40}", source or ""):
         errors.add("source", _("Name the source in lower-case letters, digits and dashes."))
     errors.raise_if_any()
-    total = count_rows(text)
-    records = _records(io.StringIO(text), mapping)
-    first = next(records, None)  # reads the header: a wrong file is refused before any write
-    causes = {c.code: c for c in RootCause.objects.filter(parent__isnull=False)}
+    # The whole file is read first: a wrong file, or one imported before under another name, is
+    # refused before any write.
+    records = list(_records(io.StringIO(text), mapping))
+    total = len(records)
     known = set(
         ImportedComplaint.objects.filter(source=source).values_list("external_id", flat=True)
     )
+    hashes = {number: fingerprint(record) for number, record in records}
+    earlier = imported_elsewhere(records, hashes, mapping=mapping, source=source, known=known)
+    if earlier and not import_again:
+        count = sum(earlier.values())
+        errors.add(
+            "import_again",
+            ngettext(
+                "This row was imported before as source %(sources)s; tick “Import again” "
+                "(and choose the file again) to import it anyway.",
+                "These %(count)s rows were imported before as source %(sources)s; tick "
+                "“Import again” (and choose the file again) to import them anyway.",
+                count,
+            )
+            % {"count": count, "sources": ", ".join(f"“{name}”" for name in sorted(earlier))},
+        )
+        errors.raise_if_any()
+    causes = {c.code: c for c in RootCause.objects.filter(parent__isnull=False)}
     run = ImportRun.objects.create(
         source=source,
         mapping=mapping.name,
@@ -247,8 +312,9 @@ def import_csv(
     )
     customer = import_customer(source)
     rejected: list[dict[str, Any]] = []
+    first_row: dict[str, int] = {}  # external id → the row it first appears in
     done = 0
-    for number, record in _chain(first, records):
+    for number, record in records:
         done += 1
         external_id = (record.get(mapping.external_id) or "").strip()
         try:
@@ -256,10 +322,16 @@ def import_csv(
                 raise ValueError(
                     _("the line is not valid CSV: %(error)s") % {"error": record["__error__"]}
                 )
+            if external_id in first_row:
+                raise ValueError(
+                    _("the id “%(id)s” appears before in this file, in row %(row)s")
+                    % {"id": external_id, "row": first_row[external_id]}
+                )
             row = parse_row(mapping, number, record, causes, now)
         except ValueError as error:
             rejected.append({"row": number, "external_id": external_id, "reason": str(error)})
         else:
+            row.content_hash = hashes[number]
             if row.external_id in known:
                 run.skipped += 1
             else:
@@ -278,6 +350,8 @@ def import_csv(
                 else:
                     known.add(row.external_id)
                     run.imported += 1
+        if external_id:
+            first_row.setdefault(external_id, number)
         if progress is not None:
             progress(done, total)
     run.rows = done
@@ -287,12 +361,91 @@ def import_csv(
     return run
 
 
-def _chain(
-    first: tuple[int, dict[str, str]] | None, rest: Iterable[tuple[int, dict[str, str]]]
-) -> Iterator[tuple[int, dict[str, str]]]:
-    if first is not None:
-        yield first
-    yield from rest
+def imported_elsewhere(
+    records: list[tuple[int, dict[str, str]]],
+    hashes: dict[int, str],
+    *,
+    mapping: Mapping,
+    source: str,
+    known: set[str],
+) -> dict[str, int]:
+    """How many of the file's records were imported before under another source name, per
+    that name: the same external id with the same fingerprint (ids this source already has are
+    skipped anyway, and a repeated id counts once)."""
+    wanted: dict[str, str] = {}
+    for number, record in records:
+        external_id = (record.get(mapping.external_id) or "").strip()[:100]
+        if external_id and external_id not in known and "__error__" not in record:
+            wanted.setdefault(external_id, hashes[number])
+    ids = list(wanted)
+    found: dict[str, set[str]] = {}
+    for start in range(0, len(ids), LOOKUP_BATCH):
+        rows = (
+            ImportedComplaint.objects.filter(external_id__in=ids[start : start + LOOKUP_BATCH])
+            .exclude(source=source)
+            .exclude(content_hash="")
+            .values_list("external_id", "content_hash", "source")
+        )
+        for external_id, content_hash, other in rows:
+            if wanted[external_id] == content_hash:
+                found.setdefault(other, set()).add(external_id)
+    return {name: len(found_ids) for name, found_ids in found.items()}
+
+
+def dominant_cause(run: ImportRun) -> dict[str, Any] | None:
+    """The root cause of at least ``DOMINANT_SHARE`` of the run's imported complaints, or None.
+
+    One cause taking most of an import usually says more about the mapping (a rule that
+    matches too much, or the default cause catching what no rule matched) than about the
+    complaints, so the result asks to check it.
+    """
+    total = run.records.count()
+    if not total:
+        return None
+    top = (
+        run.records.filter(complaint__root_cause__isnull=False)
+        .values(
+            "complaint__root_cause__code",
+            "complaint__root_cause__name_nl",
+            "complaint__root_cause__name_en",
+        )
+        .annotate(count=Count("id"))
+        .order_by("-count", "complaint__root_cause__code")
+        .first()
+    )
+    if top is None or top["count"] < DOMINANT_SHARE * total:
+        return None
+    mapping = MAPPINGS.get(run.mapping)
+    code = top["complaint__root_cause__code"]
+    return {
+        "code": code,
+        "name_nl": top["complaint__root_cause__name_nl"],
+        "name_en": top["complaint__root_cause__name_en"],
+        "count": top["count"],
+        "total": total,
+        "percent": round(100 * top["count"] / total),
+        "is_default": mapping is not None and code == mapping.default_cause,
+    }
+
+
+def source_statuses(run: ImportRun) -> list[dict[str, Any]]:
+    """The run's complaints closed in their source, per status there (most first), each marked
+    whether that status means still open in the source."""
+    mapping = MAPPINGS.get(run.mapping)
+    rows = (
+        run.records.filter(complaint__closed_in_source=True)
+        .values("source_status")
+        .annotate(count=Count("id"))
+        .order_by("-count", "source_status")
+    )
+    return [
+        {
+            "status": row["source_status"],
+            "count": row["count"],
+            "open": mapping is not None and row["source_status"] in mapping.open_outcomes,
+        }
+        for row in rows
+    ]
 
 
 def _write(
@@ -320,6 +473,11 @@ def _write(
             **fields,
         )
         ImportedComplaint.objects.create(
-            source=source, external_id=row.external_id, complaint=complaint, run=run
+            source=source,
+            external_id=row.external_id,
+            complaint=complaint,
+            run=run,
+            source_status=row.source_status,
+            content_hash=row.content_hash,
         )
         events.complaint_received_event(complaint=complaint, actor=actor, at=now)

@@ -50,6 +50,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
                     actor=actor(request),
                     owner=actor(request),
                     file_name=upload.name or "",
+                    import_again=form.cleaned_data["import_again"],
                 )
             except imports.ImportRefused as error:
                 form.add_error("file", str(error))
@@ -70,4 +71,15 @@ def import_page(request: HttpRequest) -> HttpResponse:
 def import_result(request: HttpRequest, pk: int) -> HttpResponse:
     _manager(request)
     run = get_object_or_404(ImportRun.objects.select_related("started_by"), pk=pk)
-    return render(request, "reports/import_result.html", {"run": run})
+    mapping = import_mappings.MAPPINGS.get(run.mapping)
+    return render(
+        request,
+        "reports/import_result.html",
+        {
+            "run": run,
+            "dominant": imports.dominant_cause(run),
+            "statuses": imports.source_statuses(run),
+            "open_outcomes": [value for value in mapping.open_outcomes if value] if mapping else [],
+            "share_percent": round(imports.DOMINANT_SHARE * 100),
+        },
+    )

@@ -234,10 +234,18 @@ class ImportedComplaint(models.Model):
         "complaints.Complaint", on_delete=models.CASCADE, related_name="import_record"
     )
     run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="records")
+    # The record's status in its source ("In progress", "Closed with explanation"), verbatim.
+    source_status = models.CharField(_("status in the source"), max_length=100, blank=True)
+    # sha256 of the record's columns and values: the same record imported under another source
+    # name is recognised by its external id and this (empty for runs before it existed).
+    content_hash = models.CharField(_("fingerprint of the record"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("imported complaint")
         verbose_name_plural = _("imported complaints")
+        indexes = [
+            models.Index(fields=["external_id", "content_hash"], name="import_record_content"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "external_id"], name="import_one_complaint_per_record"

@@ -122,6 +122,11 @@ class Complaint(models.Model):
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Set only by the bulk import (reports.imports): the record was handled in the system it came
+    # from, which does not say when (or, for a row still open there, how) it was resolved. Such a
+    # complaint is closed here without inventing the moments: resolved_at stays empty, so it is
+    # in no timing figure and never overdue.
+    closed_in_source = models.BooleanField(_("closed in its source"), default=False, editable=False)
     # Set by the deadline watcher (complaints.scheduling) when a deadline passed unmet.
     acknowledge_breached_at = models.DateTimeField(
         _("acknowledgement deadline missed at"), null=True, blank=True, editable=False
@@ -161,13 +166,15 @@ class Complaint(models.Model):
             models.CheckConstraint(
                 condition=models.Q(priority__in=Priority.values), name="complaint_priority_valid"
             ),
-            # A resolved or closed complaint always carries its outcome, root cause and moment.
+            # A resolved or closed complaint always carries its outcome, root cause and moment,
+            # except one imported as closed in its source, whose record lacks them.
             models.CheckConstraint(
                 condition=~models.Q(stage__in=[Stage.RESOLVED, Stage.CLOSED])
                 | (
                     models.Q(root_cause__isnull=False, resolved_at__isnull=False)
                     & ~models.Q(outcome="")
-                ),
+                )
+                | models.Q(stage=Stage.CLOSED, closed_in_source=True),
                 name="complaint_resolution_complete",
             ),
             models.CheckConstraint(

@@ -7,11 +7,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from complaints.errors import ActionForbidden
+from complaints.errors import ActionForbidden, InvalidData
 from complaints.models import Complaint
 from reports import figures, import_mappings, imports
 from reports.models import ImportedComplaint, ImportRun
@@ -37,7 +38,10 @@ def test_the_cfpb_excerpt_imports_and_a_second_run_creates_nothing(quality):
     )
     assert (run.rows, run.imported, run.skipped, run.rejected) == (40, 40, 0, [])
     closed = Complaint.objects.filter(stage="closed")
-    assert closed.count() == 35  # "In progress" (4) and "Untimely response" (1) stay open
+    # Every row is closed in its source (the CFPB gives no resolution moment); "In progress"
+    # (4) and "Untimely response" (1) keep that status and have no outcome.
+    assert closed.count() == 40 == closed.filter(closed_in_source=True).count()
+    assert closed.filter(outcome="").count() == 5
     assert not closed.filter(root_cause__isnull=True).exists()
     first = Complaint.objects.get(import_record__external_id="3571115")
     assert first.channel == "web_form" and first.outcome == "not_upheld"
@@ -162,4 +166,188 @@ def test_the_whole_cfpb_sample_imports_and_reports(quality):
     assert (
         received == Complaint.objects.filter(received_at__year=2019, received_at__month=4).count()
     )
-    assert received > 1000 and april["pareto"]["causes"]
+    assert received > 1000 and april["volumes"]["received"]["by_root_cause"]
+    # The CFPB does not say when a complaint was resolved: none is counted as resolved in a
+    # month, and none enters a timing figure (they were 0 h when the day sent was taken).
+    assert april["volumes"]["resolved"]["total"] == 0 and april["pareto"]["causes"] == []
+    assert april["timings"]["acknowledge"]["count"] == 0
+    assert april["timings"]["resolve"] == {"count": 0, "median_hours": None, "p90_hours": None}
+    # Most of the sample is credit reporting, which the rules send to one cause: the result
+    # says so, so that the mapping can be checked.
+    dominant = imports.dominant_cause(run)
+    assert dominant is not None and dominant["code"] == "website-it-data"
+    assert dominant["percent"] >= 60 and not dominant["is_default"]
+
+
+# --- Data a report can trust (issue 19, point 5) ------------------------------------------------
+
+
+def _cfpb_excerpt(quality, *, source: str = "cfpb", **kwargs) -> ImportRun:
+    return imports.import_csv(
+        text=(FIXTURES / "cfpb_excerpt.csv").read_text(encoding="utf-8"),
+        mapping=import_mappings.CFPB,
+        source=source,
+        actor=quality,
+        owner=quality,
+        **kwargs,
+    )
+
+
+def test_cfpb_rows_get_no_invented_moments_and_stay_out_of_the_timing_figures(quality):
+    _cfpb_excerpt(quality)
+    # "Date sent to company" is when the CFPB forwarded it: neither acknowledged nor resolved.
+    imported = Complaint.objects.filter(import_record__source="cfpb")
+    assert imported.count() == 40
+    assert not imported.filter(acknowledged_at__isnull=False).exists()
+    assert not imported.filter(resolved_at__isnull=False).exists()
+    # One complaint of our own, resolved in 48 hours, in the same month as imported ones.
+    imports.import_csv(
+        text=_own(
+            "t1,2019-04-10T09:00:00+02:00,phone,Te laat,Feiten,Post,delivery-late,upheld,"
+            "2019-04-10T11:00:00+02:00,2019-04-12T09:00:00+02:00,,,"
+        ),
+        mapping=import_mappings.KLACHTWIJZER,
+        source="legacy",
+        actor=quality,
+        owner=quality,
+    )
+    year = figures.compute(start=date(2015, 1, 1), end=date(2020, 12, 31))
+    assert year["volumes"]["received"]["total"] == 41
+    assert year["timings"]["acknowledge"] == {"count": 1, "median_hours": 2.0, "p90_hours": 2.0}
+    assert year["timings"]["resolve"] == {"count": 1, "median_hours": 48.0, "p90_hours": 48.0}
+    resolve_step = next(s for s in year["triad"]["steps"] if s["step"] == "resolve")
+    assert resolve_step["count"] == 0  # no triad steps in any imported record: no 0 h either
+
+
+def test_rows_still_open_in_the_source_are_closed_there_and_never_overdue(client, quality):
+    run = _cfpb_excerpt(quality)
+    in_progress = Complaint.objects.filter(import_record__source_status="In progress")
+    assert in_progress.count() == 4
+    assert set(in_progress.values_list("stage", "closed_in_source", "outcome")) == {
+        ("closed", True, "")
+    }
+    assert not Complaint.objects.open().exists()
+    assert not Complaint.objects.overdue(now=timezone.now()).exists()
+    # Our own columns: a row without an outcome is closed in its source in the same way.
+    imports.import_csv(
+        text=_own("o1,2020-01-06,email,Nog open,Feiten,Post,,,,,frustrated,,"),
+        mapping=import_mappings.KLACHTWIJZER,
+        source="legacy",
+        actor=quality,
+        owner=quality,
+    )
+    still_open = Complaint.objects.get(import_record__external_id="o1")
+    assert (still_open.stage, still_open.closed_in_source, still_open.resolved_at) == (
+        "closed",
+        True,
+        None,
+    )
+    client.force_login(quality)
+    page = client.get(reverse("import-result", args=[run.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert "Rows still open in their source" in html and "never overdue here" in html
+    assert 'In progress <span class="muted">(open there)</span></th><td class="num">4<' in html
+
+
+def test_the_same_rows_under_another_source_name_are_refused_until_confirmed(client, quality):
+    _cfpb_excerpt(quality)
+    # One record changed since: not the same content, so not counted as imported before.
+    text = (FIXTURES / "cfpb_excerpt.csv").read_text(encoding="utf-8")
+    text = text.replace("2020-03-18,", "2020-03-17,", 1)
+    before = db_snapshot()
+    with pytest.raises(InvalidData) as refused:
+        imports.import_csv(
+            text=text,
+            mapping=import_mappings.CFPB,
+            source="cfpb-2020",
+            actor=quality,
+            owner=quality,
+        )
+    assert [str(m) for m in refused.value.errors["import_again"]] == [
+        "These 39 rows were imported before as source “cfpb”; tick “Import again” (and choose "
+        "the file again) to import them anyway."
+    ]
+    assert db_snapshot() == before
+
+    client.force_login(quality)
+    upload = SimpleUploadedFile("cfpb.csv", text.encode(), content_type="text/csv")
+    page = client.post(
+        reverse("import-page"),
+        {"file": upload, "mapping": "cfpb", "source": "cfpb-2020"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert page.status_code == 400
+    assert "These 39 rows were imported before as source “cfpb”" in page.content.decode()
+    assert db_snapshot() == before
+
+    upload = SimpleUploadedFile("cfpb.csv", text.encode(), content_type="text/csv")
+    page = client.post(
+        reverse("import-page"),
+        {"file": upload, "mapping": "cfpb", "source": "cfpb-2020", "import_again": "on"},
+    )
+    assert page.status_code == 302
+    assert ImportedComplaint.objects.filter(source="cfpb-2020").count() == 40
+
+
+def test_a_repeated_id_in_one_file_is_rejected_with_its_row_number(quality):
+    run = imports.import_csv(
+        text=_own(
+            "d1,2026-03-02,phone,Te laat,Feiten,Post,delivery-late,upheld,,2026-03-04,,,",
+            "d2,2026-03-02,phone,Kapot,Feiten,Post,delivery-late,upheld,,2026-03-04,,,",
+            "d1,2026-03-03,email,Anders,Andere feiten,Post,delivery-late,upheld,,2026-03-05,,,",
+        ),
+        mapping=import_mappings.KLACHTWIJZER,
+        source="legacy",
+        actor=quality,
+        owner=quality,
+    )
+    assert (run.rows, run.imported, run.skipped) == (3, 2, 0)
+    assert run.rejected == [
+        {
+            "row": 4,
+            "external_id": "d1",
+            "reason": "the id “d1” appears before in this file, in row 2",
+        }
+    ]
+    assert Complaint.objects.get(import_record__external_id="d1").subject == "Te laat"
+
+
+def test_an_import_that_one_cause_dominates_says_so_on_its_result(client, quality):
+    line = "{id},2026-03-02,phone,Te laat,Feiten,Post,{cause},upheld,,2026-03-04,,,"
+    causes = ["delivery-late", "delivery-late", "delivery-late", "billing-incorrect-amount"]
+    run = imports.import_csv(
+        text=_own(*(line.format(id=f"m{i}", cause=c) for i, c in enumerate(causes))),
+        mapping=import_mappings.KLACHTWIJZER,
+        source="legacy",
+        actor=quality,
+        owner=quality,
+    )
+    assert imports.dominant_cause(run) == {
+        "code": "delivery-late",
+        "name_nl": root_cause("delivery-late").name_nl,
+        "name_en": root_cause("delivery-late").name_en,
+        "count": 3,
+        "total": 4,
+        "percent": 75,
+        "is_default": False,
+    }
+    client.force_login(quality)
+    html = client.get(reverse("import-result", args=[run.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert (
+        "one root cause takes 3 of the 4 imported complaints (75 %, at least 60 %)"
+        in html.content.decode()
+    )
+    # Half and half is no warning.
+    balanced = imports.import_csv(
+        text=_own(
+            line.format(id="n1", cause="delivery-late"),
+            line.format(id="n2", cause="billing-incorrect-amount"),
+        ),
+        mapping=import_mappings.KLACHTWIJZER,
+        source="legacy",
+        actor=quality,
+        owner=quality,
+    )
+    assert imports.dominant_cause(balanced) is None
+    page = client.get(reverse("import-result", args=[balanced.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert 'data-testid="dominant-cause"' not in page.content.decode()

@@ -26,6 +26,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--owner", required=True, help="username who owns the complaints")
         parser.add_argument("--quiet-progress", action="store_true", help="no progress bar")
+        parser.add_argument(
+            "--import-again",
+            action="store_true",
+            help="import rows imported before under another source name (same id and content)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -47,6 +52,7 @@ class Command(BaseCommand):
                 owner=owner,
                 file_name=path.name,
                 progress=self._bar if show else None,
+                import_again=options["import_again"],
             )
         except imports.ImportRefused as error:
             raise CommandError(str(error)) from error
@@ -65,6 +71,25 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  row {rejection['row']} ({rejection['external_id'] or '-'}): "
                 f"{rejection['reason']}"
+            )
+        statuses = imports.source_statuses(run)
+        if statuses:
+            counts = ", ".join(
+                f"{item['status'] or '(empty)'}{' (open there)' if item['open'] else ''}: "
+                f"{item['count']}"
+                for item in statuses
+            )
+            self.stdout.write(
+                f"Closed in their source, without resolution moment or deadlines: {counts}."
+            )
+        dominant = imports.dominant_cause(run)
+        if dominant:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"One root cause, {dominant['code']}, takes {dominant['count']} of the "
+                    f"{dominant['total']} imported complaints ({dominant['percent']} %): "
+                    "check the mapping."
+                )
             )
 
     @staticmethod
