@@ -351,3 +351,24 @@ def test_an_import_that_one_cause_dominates_says_so_on_its_result(client, qualit
     assert imports.dominant_cause(balanced) is None
     page = client.get(reverse("import-result", args=[balanced.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert 'data-testid="dominant-cause"' not in page.content.decode()
+
+
+def test_the_command_refuses_rows_imported_before_unless_told_to_import_again(quality, tmp_path):
+    path = tmp_path / "cfpb.csv"
+    path.write_text((FIXTURES / "cfpb_excerpt.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    call_command("import_complaints", str(path), "--owner", "quinten", "--quiet-progress")
+    before = db_snapshot()
+    with pytest.raises(CommandError, match="These 40 rows were imported before as source “cfpb”"):
+        call_command("import_complaints", str(path), "--source", "old-cfpb", "--owner", "quinten")
+    assert db_snapshot() == before
+    call_command(
+        "import_complaints",
+        str(path),
+        "--source",
+        "old-cfpb",
+        "--owner",
+        "quinten",
+        "--import-again",
+        "--quiet-progress",
+    )
+    assert ImportedComplaint.objects.filter(source="old-cfpb").count() == 40

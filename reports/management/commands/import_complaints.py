@@ -80,7 +80,7 @@ class Command(BaseCommand):
                 for item in statuses
             )
             self.stdout.write(
-                f"Closed in their source, without resolution moment or deadlines: {counts}."
+                f"Closed in their source (no resolution moment, never overdue): {counts}."
             )
         dominant = imports.dominant_cause(run)
         if dominant:
