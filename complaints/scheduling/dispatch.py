@@ -33,7 +33,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import User
-from complaints import events, locks
+from complaints import clock, events, locks
 from complaints.models import (
     CallbackPromise,
     Complaint,
@@ -214,7 +214,7 @@ def _follow_up_job(batch: _Batch, job: ScheduledJob, follow_up: FollowUp) -> boo
             public_id=secrets.token_urlsafe(24),
             language=customer.language,
             created_at=batch.now,
-            expires_at=batch.now + timedelta(days=settings.SURVEY_VALID_DAYS),
+            expires_at=clock.later(batch.now, timedelta(days=settings.SURVEY_VALID_DAYS)),
         )
         batch.invitations.append(invitation)
         batch.emails.append(

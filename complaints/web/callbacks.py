@@ -127,6 +127,7 @@ def callbacks_page(request: HttpRequest) -> HttpResponse:
     user = actor(request)
     now = timezone.now()
     end_today = _end_of_today(now)
+    # Calendar days: a local midnight plus days on its own wall clock is a local midnight.
     rows = list(my_callbacks(user=user).filter(due_at__lt=end_today + timedelta(days=7)))
     for promise in rows:
         promise.reschedule_form = RescheduleForm(auto_id=f"reschedule-{promise.pk}-%s")  # type: ignore[attr-defined]

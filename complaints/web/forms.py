@@ -150,6 +150,7 @@ class WorkFilterForm(WebForm):
         if data.get("received_after"):
             filters["received_after"] = _start_of(data["received_after"])
         if data.get("received_before"):
+            # The next local midnight (wall-clock arithmetic on purpose: a calendar day).
             filters["received_before"] = _start_of(data["received_before"]) + timedelta(days=1)
         return filters
 

@@ -19,7 +19,7 @@ OVERDUE, DUE_TODAY, LATER = 0, 1, 2
 
 
 def _end_of_today(now: datetime) -> datetime:
-    today = timezone.localtime(now).date()
+    today = timezone.localtime(now).date()  # calendar: the next local midnight, 23–25 h on
     return timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
 
 
