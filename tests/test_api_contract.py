@@ -176,3 +176,66 @@ def test_a_whole_page_size_still_pages(api, agent):
     response = api.get("/api/customers/", {"page_size": 2})
     assert response.status_code == 200
     assert len(response.json()["results"]) == 2
+
+
+# A parameter given without a value: the schema says a date, a choice or an id, and "" is none.
+BLANK_QUERIES = [
+    ("/api/complaints/?owner=", "owner"),
+    ("/api/complaints/?received_before=", "received_before"),
+    ("/api/complaints/?stage=received&stage=", "stage"),
+    ("/api/promises/?owner=", "owner"),
+    ("/api/follow-ups/?due_after=", "due_after"),
+    ("/api/coulance/?status=", "status"),
+    ("/api/coulance/?team=", "team"),
+    ("/api/notifications/?kind=", "kind"),
+    ("/api/corrective-actions/?status=", "status"),
+    ("/api/corrective-actions/?overdue=", "overdue"),
+    ("/api/agent-figures/?start=", "start"),
+    ("/api/agent-figures/?end=", "end"),
+]
+
+
+@pytest.mark.parametrize(("url", "field"), BLANK_QUERIES)
+def test_a_query_parameter_without_a_value_is_a_400_with_its_message(api, quality, url, field):
+    api.force_authenticate(quality)
+    response = api.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400, response.content[:200]
+    messages = response.json()[field]
+    assert messages and all(isinstance(m, str) and m for m in messages)
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/complaints/?q=", "/api/customers/?search=", "/api/coulance/?currency="]
+)
+def test_empty_free_text_is_still_no_filter(api, quality, url):
+    api.force_authenticate(quality)
+    assert api.get(url).status_code == 200
+
+
+def test_a_blank_value_is_refused_with_the_blank_message(api, agent):
+    api.force_authenticate(agent)
+    response = api.get("/api/complaints/?owner=", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.json() == {"owner": ["This field may not be blank."]}
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/me/", "/api/complaints/", "/api/customers/", "/api/coulance-letters/999999/"],
+)
+@pytest.mark.parametrize(
+    ("accept", "query"),
+    [("text/html", ""), ("text/html,application/xhtml+xml", ""), ("*/*", "?format=api")],
+)
+def test_the_api_answers_json_whatever_the_client_asks_for(api, agent, url, accept, query):
+    api.force_authenticate(agent)
+    response = api.get(url + query, HTTP_ACCEPT=accept)
+    assert response.status_code in (200, 404), response.content[:200]
+    assert response["Content-Type"] == "application/json"
+    response.json()
+
+
+def test_the_schema_still_comes_as_json_or_yaml_as_asked(api):
+    assert api.get("/api/schema/", {"format": "json"})["Content-Type"].startswith(
+        "application/vnd.oai.openapi+json"
+    )
+    assert api.get("/api/schema/").content.startswith(b"openapi: 3")  # YAML by default

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import django_filters
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse
@@ -79,3 +80,33 @@ def complaint_named(request: Request, actor: User, *, source: Any = None) -> Com
         errors.add("complaint", _("There is no complaint with this reference that you can see."))
         errors.raise_if_any()
         raise
+
+
+# A query parameter given without a value (``?start=``) is refused with this, unless it is
+# free text: the schema types it (a date, a choice, an id), and "" is none of them. Read
+# quietly as "no filter", it answered everything for what a client meant as a filter.
+BLANK_MESSAGE = serializers.CharField.default_error_messages["blank"]
+
+
+def query_data(request: Request) -> dict[str, str]:
+    """The query parameters for a serializer, one (the last) value per name.
+
+    A serializer reads a ``QueryDict`` as a form, where "" means "not given" for an optional
+    field; as a plain dict "" reaches the field, and a date or a choice refuses it (400)."""
+    return request.query_params.dict()
+
+
+class FilterSet(django_filters.FilterSet):
+    """A django-filter ``FilterSet`` that refuses a parameter given without a value (400),
+    except a free-text one (a ``CharFilter`` without ``refuses_blank``)."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for name, given in self.filters.items():
+            if isinstance(given, django_filters.CharFilter) and not getattr(
+                given, "refuses_blank", False
+            ):
+                continue
+            if hasattr(self.data, "getlist") and "" in self.data.getlist(name):
+                self.form.add_error(name, str(BLANK_MESSAGE))
+        return valid and not self.form.errors

@@ -27,7 +27,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from complaints.api.common import REFERENCE_PATTERN, error_responses, reference_field
+from complaints.api.common import REFERENCE_PATTERN, FilterSet, error_responses, reference_field
 from complaints.api.common import actor as _actor
 from complaints.api.common import complaint_named as _complaint_from
 from complaints.api.common import valid as _valid
@@ -181,7 +181,7 @@ class _IdFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField  # type: ignore[assignment]
 
 
-class CoulanceFilter(django_filters.FilterSet):
+class CoulanceFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=CoulanceStatus.choices)
     team = _IdFilter(help_text="Team id of the complaint's owner.")
     amount_min = django_filters.NumberFilter(help_text="Amount at least (in its own currency).")

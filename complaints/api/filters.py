@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework.exceptions import ValidationError
 
+from complaints.api.common import BLANK_MESSAGE
 from complaints.choices import Channel, Priority
 from complaints.models import Complaint
 from complaints.states import Stage
@@ -100,6 +101,7 @@ PARAMETERS: dict[str, Callable[[str], Any]] = {
     "q": _text,
 }
 MULTIPLE = {"stage"}
+FREE_TEXT = {"q"}
 
 
 def list_filters(request: Any) -> dict[str, Any]:
@@ -108,8 +110,12 @@ def list_filters(request: Any) -> dict[str, Any]:
     given: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     for name, parse in PARAMETERS.items():
-        values = [value for value in params.getlist(name) if value != ""]
+        values = params.getlist(name)
         if not values:
+            continue
+        if name not in FREE_TEXT and "" in values:
+            # Given without a value: no date, choice or id is "" (see common.BLANK_MESSAGE).
+            errors[name] = [str(BLANK_MESSAGE)]
             continue
         try:
             if name in MULTIPLE:

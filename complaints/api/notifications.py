@@ -15,8 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from complaints import notifications
+from complaints.api.common import FilterSet, error_responses
 from complaints.api.common import actor as _actor
-from complaints.api.common import error_responses
 from complaints.api.pagination import NewestCreatedFirstPagination
 from complaints.api.serializers import ModelSerializer
 from complaints.models import Notification, NotificationKind
@@ -51,7 +51,7 @@ class NotificationSerializer(ModelSerializer):
         return notifications.notification_text(obj.kind, obj.payload)[1]
 
 
-class NotificationFilter(django_filters.FilterSet):
+class NotificationFilter(FilterSet):
     unread = django_filters.ChoiceFilter(
         choices=[("true", "true"), ("false", "false")],
         method="_unread",

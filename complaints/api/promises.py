@@ -19,8 +19,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from complaints import followups, promises, selectors
+from complaints.api.common import FilterSet, complaint_named, error_responses, reference_field
 from complaints.api.common import actor as _actor
-from complaints.api.common import complaint_named, error_responses, reference_field
 from complaints.api.common import valid as _valid
 from complaints.api.pagination import DueOrderPagination
 from complaints.api.serializers import ModelSerializer, UserSummarySerializer
@@ -148,8 +148,10 @@ class FollowUpCompleteSerializer(serializers.Serializer):
 class _OwnerFilter(django_filters.CharFilter):
     """A user id or “me” (the schema says so; ``filter_queryset`` reads it)."""
 
+    refuses_blank = True  # "" is neither (see ``FilterSet``)
 
-class _DueFilter(django_filters.FilterSet):
+
+class _DueFilter(FilterSet):
     # No filter runs on its own: filter_queryset applies them together, so each declares only
     # its name, type and help (the schema is read from these).
     owner = _OwnerFilter(help_text="User id of the owner, or “me”.")

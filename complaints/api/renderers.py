@@ -6,8 +6,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from django.http import Http404
 from rest_framework import renderers
-from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.exceptions import NotAcceptable
+from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
 from rest_framework.request import Request
 
 
@@ -62,3 +64,18 @@ class OneFormatNegotiation(BaseContentNegotiation):
         self, request: Request, renderers: Any, format_suffix: str | None = None
     ) -> tuple[Any, str]:
         return renderers[0], renderers[0].media_type
+
+
+class FallbackNegotiation(DefaultContentNegotiation):
+    """DRF's negotiation, but an Accept header or ``?format=`` that no renderer of the view
+    matches gets the view's first format (JSON) instead of a 406 or 404: the API answers in
+    the formats its schema describes, whatever a client asks for. With the browsable API
+    gone from the renderers (settings), ``Accept: text/html`` no longer gets an HTML page."""
+
+    def select_renderer(
+        self, request: Request, renderers: Any, format_suffix: str | None = None
+    ) -> tuple[Any, str]:
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except (NotAcceptable, Http404):
+            return renderers[0], renderers[0].media_type

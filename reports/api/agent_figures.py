@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from complaints.api.common import actor as _actor
-from complaints.api.common import error_responses
+from complaints.api.common import error_responses, query_data
 from reports import agents
 from reports.figure_parts import Period
 
@@ -125,7 +125,7 @@ _PERIOD = [
 
 
 def _period(request: Request) -> Period:
-    query = PeriodQuerySerializer(data=request.query_params)
+    query = PeriodQuerySerializer(data=query_data(request))  # ?start= is refused
     query.is_valid(raise_exception=True)
     return agents.figures_period(query.validated_data.get("start"), query.validated_data.get("end"))
 

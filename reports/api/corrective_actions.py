@@ -20,7 +20,7 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from complaints.api.common import actor as _actor
-from complaints.api.common import error_responses
+from complaints.api.common import error_responses, query_data
 from complaints.api.common import valid as _valid
 from complaints.api.pagination import OldestFirstPagination
 from complaints.api.serializers import ModelSerializer, UserSummarySerializer
@@ -170,7 +170,7 @@ class CorrectiveActionViewSet(
             return CorrectiveAction.objects.none()
         filters: dict[str, Any] = {"status": None, "overdue": False}
         if self.action == "list":  # the list's filters, validated: 400 on a value it cannot be
-            query = ActionQuerySerializer(data=self.request.query_params)
+            query = ActionQuerySerializer(data=query_data(self.request))  # ?status= refused
             query.is_valid(raise_exception=True)
             given = query.validated_data
             filters = {"status": given.get("status") or None, "overdue": given.get("overdue")}
