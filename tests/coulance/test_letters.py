@@ -564,7 +564,7 @@ def test_for_another_kind_the_description_is_what_must_stay(
 
 
 def test_without_an_amount_the_description_is_what_must_stay():
-    request = CoulanceRequest(kind="small_gift", description="a bunch of flowers", amount=None)
+    request = CoulanceRequest(kind="small_gift", description="a bunch of flowers", amount=None)  # type: ignore[misc]
 
     assert letters.missing_essentials(request, "Sorry! Here is a bunch of\nflowers.", "en") == []
     assert letters.missing_essentials(request, "Sorry! Here is a small gift.", "en") == [
