@@ -34,7 +34,8 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/", include("complaints.api.urls")),
     path("api/", include("reports.api.urls")),
-    re_path(r"^api/(?P<rest>.*)$", api_not_found),
+    # [\s\S], not ".": a path with a newline in it (%0A) is under /api/ too.
+    re_path(r"^api/(?P<rest>[\s\S]*)$", api_not_found),
     path("survey/<str:token>/", survey, name="survey"),
     path("", include("reports.urls")),
     path("", include("complaints.web.urls")),

@@ -239,3 +239,75 @@ def test_the_schema_still_comes_as_json_or_yaml_as_asked(api):
         "application/vnd.oai.openapi+json"
     )
     assert api.get("/api/schema/").content.startswith(b"openapi: 3")  # YAML by default
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": "Ria", "phone": 612345678}, "phone"),
+        ({"name": "Ria", "phone": "0612345678", "customer_number": 0}, "customer_number"),
+        ({"name": True, "phone": "0612345678"}, "name"),
+    ],
+)
+def test_a_number_where_the_schema_says_text_is_a_400(api, agent, body, field):
+    from complaints.models import Customer
+
+    api.force_authenticate(agent)
+    before = Customer.objects.count()
+    response = api.post("/api/customers/", body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400, response.content[:200]
+    assert response.json()[field] == ["Not a valid string."]
+    assert Customer.objects.count() == before
+
+
+def test_a_customer_correction_with_a_number_for_text_changes_nothing(api, agent):
+    customer = CustomerFactory(phone="0612345678")
+    api.force_authenticate(agent)
+    response = api.patch(f"/api/customers/{customer.pk}/", {"phone": 0}, format="json")
+    assert response.status_code == 400
+    customer.refresh_from_db()
+    assert customer.phone == "0612345678"
+
+
+def test_a_form_body_is_still_read_from_its_text(api, agent):
+    api.force_authenticate(agent)
+    response = api.post("/api/customers/", {"name": "Ria", "phone": "0612345678"})
+    assert response.status_code == 201, response.content[:200]
+    assert response.json()["phone"] == "0612345678"
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"notify_customer": "yes"}, "notify_customer"),
+        ({"notify_customer": 1}, "notify_customer"),
+        ({"purpose": 12}, "purpose"),
+    ],
+)
+def test_a_json_body_gives_each_field_its_own_type(api, agent, extra, field):
+    from complaints.models import CallbackPromise
+    from tests.factories import make_complaint
+
+    complaint = make_complaint(owner=agent)
+    api.force_authenticate(agent)
+    body = {"complaint": complaint.reference, "due_at": "2099-01-01T10:00:00Z", "purpose": "Bel"}
+    response = api.post("/api/promises/", {**body, **extra}, format="json")
+    assert response.status_code == 400, response.content[:200]
+    assert list(response.json()) == [field]
+    assert not CallbackPromise.objects.filter(complaint=complaint).exists()
+    assert api.post("/api/promises/", body, format="json").status_code == 201
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/corrective-actions/%F1%8D%A5%A3%21P%0A%C3%B8/start/",
+        "/api/coulance-letters/1%0A/",
+        "/api/%0A",
+    ],
+)
+def test_a_path_with_a_newline_is_a_json_404_too(api, agent, path):
+    api.force_authenticate(agent)
+    response = api.post(path, {}, format="json")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"

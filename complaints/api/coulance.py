@@ -27,6 +27,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from complaints.api import fields as strict
 from complaints.api.common import REFERENCE_PATTERN, FilterSet, error_responses, reference_field
 from complaints.api.common import actor as _actor
 from complaints.api.common import complaint_named as _complaint_from
@@ -58,15 +59,15 @@ class LetterSummarySerializer(ModelSerializer):
 
 
 class CoulanceRequestSerializer(ModelSerializer):
-    complaint = serializers.CharField(source="complaint.reference", read_only=True)
-    complaint_subject = serializers.CharField(source="complaint.subject", read_only=True)
-    team = serializers.CharField(
+    complaint = strict.CharField(source="complaint.reference", read_only=True)
+    complaint_subject = strict.CharField(source="complaint.subject", read_only=True)
+    team = strict.CharField(
         source="complaint.owner.team.name", default=None, read_only=True, allow_null=True
     )
     requested_by = UserSummarySerializer(read_only=True)
     waiting_for = UserSummarySerializer(read_only=True, allow_null=True)
     decided_by = UserSummarySerializer(read_only=True, allow_null=True)
-    pending_reason = serializers.CharField(
+    pending_reason = strict.CharField(
         read_only=True,
         help_text="Why nobody can decide yet, in the caller's language (empty when someone can).",
     )
@@ -116,19 +117,19 @@ class CoulanceRequestCreateSerializer(serializers.Serializer):
 
     complaint = reference_field()
     kind = serializers.ChoiceField(choices=CoulanceKind.choices)
-    description = serializers.CharField(
+    description = strict.CharField(
         max_length=200,
         required=False,
         allow_blank=True,
         default="",
         help_text="What is given, in the customer's words; required for kind “other”.",
     )
-    amount = serializers.CharField(help_text="More than zero, at most two decimals, e.g. 25.00.")
-    currency = serializers.CharField(
+    amount = strict.CharField(help_text="More than zero, at most two decimals, e.g. 25.00.")
+    currency = strict.CharField(
         max_length=3, required=False, default="EUR", help_text="ISO 4217 code."
     )
-    reason = serializers.CharField()
-    customer_contribution = serializers.CharField(
+    reason = strict.CharField()
+    customer_contribution = strict.CharField(
         required=False,
         allow_blank=True,
         default="",
@@ -138,7 +139,7 @@ class CoulanceRequestCreateSerializer(serializers.Serializer):
         choices=Liability.choices, help_text="Must be not_liable: otherwise it is compensation."
     )
     request_domain = serializers.ChoiceField(choices=RequestDomain.choices)
-    assessment = serializers.CharField(
+    assessment = strict.CharField(
         allow_blank=True,
         help_text="Past: reasonable and fair? Future: the risk for the company. Present: why.",
     )
@@ -146,15 +147,15 @@ class CoulanceRequestCreateSerializer(serializers.Serializer):
 
 
 class DecisionSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = strict.CharField(required=False, allow_blank=True, default="")
 
 
 class RejectionSerializer(serializers.Serializer):
-    comment = serializers.CharField(help_text="Why not: the requester reads it.")
+    comment = strict.CharField(help_text="Why not: the requester reads it.")
 
 
 class NewVersionSerializer(serializers.Serializer):
-    regenerate = serializers.BooleanField(
+    regenerate = strict.BooleanField(
         required=False,
         default=False,
         help_text="Start from the complaint's record as it is now, not from the last letter.",
@@ -162,12 +163,12 @@ class NewVersionSerializer(serializers.Serializer):
 
 
 class TotalSerializer(serializers.Serializer):
-    currency = serializers.CharField()
+    currency = strict.CharField()
     total = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
 class TotalsSerializer(serializers.Serializer):
-    complaint = serializers.CharField()
+    complaint = strict.CharField()
     granted = TotalSerializer(many=True)
 
 

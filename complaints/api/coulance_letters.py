@@ -16,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from complaints.api import fields as strict
 from complaints.api.common import actor as _actor
 from complaints.api.common import error_responses
 from complaints.api.common import valid as _valid
@@ -33,7 +34,7 @@ _ERRORS = error_responses(
 
 class LetterSerializer(ModelSerializer):
     coulance_request = serializers.IntegerField(source="request_id", read_only=True)
-    complaint = serializers.CharField(source="request.complaint.reference", read_only=True)
+    complaint = strict.CharField(source="request.complaint.reference", read_only=True)
     created_by = UserSummarySerializer(read_only=True)
     edited_by = UserSummarySerializer(read_only=True, allow_null=True)
     frozen_by = UserSummarySerializer(read_only=True, allow_null=True)
@@ -65,8 +66,8 @@ class LetterSerializer(ModelSerializer):
 
 
 class LetterUpdateSerializer(serializers.Serializer):
-    subject = serializers.CharField(required=False, allow_blank=True)
-    body = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    subject = strict.CharField(required=False, allow_blank=True)
+    body = strict.CharField(required=False, allow_blank=True, trim_whitespace=False)
 
 
 class CoulanceLetterViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):

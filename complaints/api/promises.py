@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from complaints import followups, promises, selectors
+from complaints.api import fields as strict
 from complaints.api.common import FilterSet, complaint_named, error_responses, reference_field
 from complaints.api.common import actor as _actor
 from complaints.api.common import valid as _valid
@@ -36,9 +37,9 @@ _STATE_ERRORS = error_responses(state="item's current state")
 
 
 class PromiseSerializer(ModelSerializer):
-    complaint = serializers.CharField(source="complaint.reference", read_only=True)
-    customer = serializers.CharField(source="complaint.customer.name", read_only=True)
-    customer_phone = serializers.CharField(source="complaint.customer.phone", read_only=True)
+    complaint = strict.CharField(source="complaint.reference", read_only=True)
+    customer = strict.CharField(source="complaint.customer.name", read_only=True)
+    customer_phone = strict.CharField(source="complaint.customer.phone", read_only=True)
     owner = UserSummarySerializer(read_only=True)
     created_by = UserSummarySerializer(read_only=True)
     ended_by = UserSummarySerializer(read_only=True, allow_null=True)
@@ -78,34 +79,34 @@ class PromiseSerializer(ModelSerializer):
 class PromiseCreateSerializer(serializers.Serializer):
     complaint = reference_field()
     due_at = serializers.DateTimeField(help_text="When we will contact the customer (future).")
-    purpose = serializers.CharField(max_length=300)
+    purpose = strict.CharField(max_length=300)
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.PHONE)
-    notify_customer = serializers.BooleanField(
+    notify_customer = strict.BooleanField(
         default=False, help_text="Email the customer that we will contact them at this moment."
     )
 
 
 class PromiseKeepSerializer(serializers.Serializer):
     kept_at = serializers.DateTimeField(required=False, help_text="Default: now.")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = strict.CharField(required=False, allow_blank=True, default="")
 
 
 class PromiseRescheduleSerializer(serializers.Serializer):
     due_at = serializers.DateTimeField(help_text="The new moment (future).")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = strict.CharField(required=False, allow_blank=True, default="")
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = strict.CharField()
 
 
 class FollowUpSerializer(ModelSerializer):
-    complaint = serializers.CharField(source="complaint.reference", read_only=True)
-    customer = serializers.CharField(source="complaint.customer.name", read_only=True)
-    customer_phone = serializers.CharField(source="complaint.customer.phone", read_only=True)
+    complaint = strict.CharField(source="complaint.reference", read_only=True)
+    customer = strict.CharField(source="complaint.customer.name", read_only=True)
+    customer_phone = strict.CharField(source="complaint.customer.phone", read_only=True)
     owner = UserSummarySerializer(read_only=True)
     ended_by = UserSummarySerializer(read_only=True, allow_null=True)
-    nps_category = serializers.CharField(read_only=True, allow_null=True)
+    nps_category = strict.CharField(read_only=True, allow_null=True)
 
     class Meta:
         model = FollowUp
@@ -134,11 +135,11 @@ class FollowUpSerializer(ModelSerializer):
 
 
 class FollowUpCompleteSerializer(serializers.Serializer):
-    satisfied = serializers.BooleanField(allow_null=True)
+    satisfied = strict.BooleanField(allow_null=True)
     # Range checked by the service, so the message is the domain's own.
-    nps = serializers.IntegerField(allow_null=True, help_text="0–10, or null if not answered.")
+    nps = strict.IntegerField(allow_null=True, help_text="0–10, or null if not answered.")
     emotion_now = serializers.ChoiceField(choices=Emotion.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = strict.CharField(required=False, allow_blank=True, default="")
 
 
 # --- Filters -----------------------------------------------------------------------------------

@@ -6,12 +6,14 @@ import copy
 from collections.abc import MutableMapping
 from typing import Any
 
+from django.db import models
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
 from complaints import followups, policies
+from complaints.api import fields as strict
 from complaints.choices import (
     Balance,
     Channel,
@@ -77,6 +79,17 @@ class ModelSerializer(serializers.ModelSerializer):
     """
 
     _built_fields: dict[type, dict[str, serializers.Field]] = {}
+    # A model's text, whole-number and yes/no fields take only that JSON type (see ``strict``).
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: strict.CharField,
+        models.TextField: strict.CharField,
+        models.IntegerField: strict.IntegerField,
+        models.PositiveIntegerField: strict.IntegerField,
+        models.PositiveSmallIntegerField: strict.IntegerField,
+        models.SmallIntegerField: strict.IntegerField,
+        models.BooleanField: strict.BooleanField,
+    }
 
     def get_fields(self) -> dict[str, serializers.Field]:
         built = self._built_fields.get(type(self))
@@ -101,8 +114,8 @@ class ModelSerializer(serializers.ModelSerializer):
 
 
 class UserSummarySerializer(ModelSerializer):
-    name = serializers.CharField(source="__str__", read_only=True)
-    team = serializers.CharField(source="team.name", default=None, read_only=True, allow_null=True)
+    name = strict.CharField(source="__str__", read_only=True)
+    team = strict.CharField(source="team.name", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = User
@@ -131,15 +144,13 @@ class CustomerSerializer(ModelSerializer):
 
 
 class ErasureSerializer(Serializer):
-    reason = serializers.CharField(
+    reason = strict.CharField(
         help_text="Why, e.g. the customer's request of 3 December by email (without their name).",
     )
 
 
 class RootCauseSerializer(ModelSerializer):
-    group = serializers.CharField(
-        source="parent.code", default=None, read_only=True, allow_null=True
-    )
+    group = strict.CharField(source="parent.code", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = RootCause
@@ -332,15 +343,15 @@ class CustomerField(serializers.PrimaryKeyRelatedField):
 class ComplaintCreateSerializer(Serializer):
     customer = CustomerField(queryset=Customer.objects.all())
     channel = serializers.ChoiceField(choices=Channel.choices)
-    subject = serializers.CharField(max_length=200)
-    facts = serializers.CharField()
-    category = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    subject = strict.CharField(max_length=200)
+    facts = strict.CharField()
+    category = strict.CharField(max_length=200, required=False, allow_blank=True, default="")
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
     received_at = serializers.DateTimeField(required=False)
     emotion_at_intake = serializers.ChoiceField(
         choices=Emotion.choices, required=False, allow_blank=True, default=""
     )
-    emotion_intensity = serializers.IntegerField(
+    emotion_intensity = strict.IntegerField(
         min_value=1, max_value=5, required=False, allow_null=True, default=None
     )
     owner = serializers.PrimaryKeyRelatedField(
@@ -351,26 +362,26 @@ class ComplaintCreateSerializer(Serializer):
 class ComplaintUpdateSerializer(Serializer):
     """The details that may be corrected while a complaint is open. ``stage`` is not here."""
 
-    subject = serializers.CharField(max_length=200, required=False)
-    facts = serializers.CharField(required=False)
-    category = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    subject = strict.CharField(max_length=200, required=False)
+    facts = strict.CharField(required=False)
+    category = strict.CharField(max_length=200, required=False, allow_blank=True)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
 
 
 class UnderstandInputSerializer(Serializer):
     emotion = serializers.ChoiceField(choices=Emotion.choices)
-    intensity = serializers.IntegerField(min_value=1, max_value=5)
-    acknowledgement = serializers.CharField()
+    intensity = strict.IntegerField(min_value=1, max_value=5)
+    acknowledgement = strict.CharField()
 
 
 class ApologiseInputSerializer(Serializer):
-    apology = serializers.CharField()
+    apology = strict.CharField()
     apologised_at = serializers.DateTimeField(required=False)
 
 
 class SolveInputSerializer(Serializer):
-    facts_summary = serializers.CharField()
-    next_steps = serializers.CharField()
+    facts_summary = strict.CharField()
+    next_steps = strict.CharField()
     promised_at = serializers.DateTimeField()
     wishes = serializers.ListField(
         child=serializers.ChoiceField(choices=Wish.choices),
@@ -382,23 +393,23 @@ class SolveInputSerializer(Serializer):
 
 class ResolveInputSerializer(Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
-    resolution_summary = serializers.CharField()
+    resolution_summary = strict.CharField()
     root_cause = serializers.PrimaryKeyRelatedField(queryset=RootCause.objects.all())
     emotion_at_resolution = serializers.ChoiceField(choices=Emotion.choices)
     liability = serializers.ChoiceField(choices=Liability.choices)
-    customer_contribution = serializers.CharField(required=False, allow_blank=True, default="")
+    customer_contribution = strict.CharField(required=False, allow_blank=True, default="")
     request_domain = serializers.ChoiceField(
         choices=RequestDomain.choices, required=False, allow_blank=True, default=""
     )
     balance = serializers.ChoiceField(
         choices=Balance.choices, required=False, allow_blank=True, default=""
     )
-    alternatives_offered = serializers.CharField(required=False, allow_blank=True, default="")
+    alternatives_offered = strict.CharField(required=False, allow_blank=True, default="")
 
 
 class CloseInputSerializer(Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-    waive_reason = serializers.CharField(
+    note = strict.CharField(required=False, allow_blank=True, default="")
+    waive_reason = strict.CharField(
         required=False,
         allow_blank=True,
         default="",
@@ -410,12 +421,12 @@ class CloseInputSerializer(Serializer):
 
 
 class ReopenInputSerializer(Serializer):
-    reason = serializers.CharField()
+    reason = strict.CharField()
 
 
 class TransferInputSerializer(Serializer):
     to_user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
-    reason = serializers.CharField()
+    reason = strict.CharField()
 
 
 class InteractionSerializer(ModelSerializer):
@@ -432,7 +443,7 @@ class InteractionSerializer(ModelSerializer):
 
 class ComplaintEventSerializer(ModelSerializer):
     actor = UserSummarySerializer(read_only=True, allow_null=True)
-    type_display = serializers.CharField(source="get_type_display", read_only=True)
+    type_display = strict.CharField(source="get_type_display", read_only=True)
 
     class Meta:
         model = ComplaintEvent

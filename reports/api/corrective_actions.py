@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
+from complaints.api import fields as strict
 from complaints.api.common import actor as _actor
 from complaints.api.common import error_responses, query_data
 from complaints.api.common import valid as _valid
@@ -101,7 +102,7 @@ class ActionQuerySerializer(serializers.Serializer):
     """The list's query parameters."""
 
     status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
-    root_cause = serializers.CharField(required=False, help_text="A cause's or group's code.")
+    root_cause = strict.CharField(required=False, help_text="A cause's or group's code.")
     overdue = serializers.BooleanField(required=False, default=False)
 
 
@@ -109,12 +110,12 @@ class ActionCreateSerializer(serializers.Serializer):
     root_cause = serializers.SlugRelatedField(
         slug_field="code", queryset=RootCause.objects.all(), help_text="The cause's code."
     )
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    title = strict.CharField(max_length=200)
+    description = strict.CharField(required=False, allow_blank=True, default="")
     owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
     due_on = serializers.DateField()
     complaints = serializers.ListField(
-        child=serializers.CharField(),
+        child=strict.CharField(),
         required=False,
         default=list,
         help_text="References of complaints that showed the cause, e.g. KL-2026-000123.",
@@ -122,22 +123,22 @@ class ActionCreateSerializer(serializers.Serializer):
 
 
 class ActionUpdateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200, required=False)
-    description = serializers.CharField(required=False, allow_blank=True)
+    title = strict.CharField(max_length=200, required=False)
+    description = strict.CharField(required=False, allow_blank=True)
     owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False)
     due_on = serializers.DateField(required=False)
 
 
 class LinkSerializer(serializers.Serializer):
-    complaints = serializers.ListField(child=serializers.CharField(), min_length=1)
+    complaints = serializers.ListField(child=strict.CharField(), min_length=1)
 
 
 class CompleteSerializer(serializers.Serializer):
-    result = serializers.CharField(required=False, allow_blank=True, default="")
+    result = strict.CharField(required=False, allow_blank=True, default="")
 
 
 class DropSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = strict.CharField()
 
 
 def _complaints(references: list[str]) -> list[Complaint]:

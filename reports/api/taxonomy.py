@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from complaints.api import fields as strict
 from complaints.api.common import actor as _actor
 from complaints.api.common import error_responses
 from complaints.api.common import valid as _valid
@@ -23,9 +24,7 @@ _STATE_ERRORS = error_responses(state="item's current state")
 
 
 class TaxonomyNodeSerializer(ModelSerializer):
-    group = serializers.CharField(
-        source="parent.code", default=None, read_only=True, allow_null=True
-    )
+    group = strict.CharField(source="parent.code", default=None, read_only=True, allow_null=True)
     complaint_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -53,15 +52,15 @@ class TaxonomyCreateSerializer(serializers.Serializer):
         help_text="The group's code; leave out to make a new group.",
     )
     code = serializers.SlugField(max_length=60, required=False, allow_blank=True, default="")
-    name_nl = serializers.CharField(max_length=120)
-    name_en = serializers.CharField(max_length=120)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    name_nl = strict.CharField(max_length=120)
+    name_en = strict.CharField(max_length=120)
+    description = strict.CharField(required=False, allow_blank=True, default="")
 
 
 class TaxonomyUpdateSerializer(serializers.Serializer):
-    name_nl = serializers.CharField(max_length=120, required=False)
-    name_en = serializers.CharField(max_length=120, required=False)
-    description = serializers.CharField(required=False, allow_blank=True)
+    name_nl = strict.CharField(max_length=120, required=False)
+    name_en = strict.CharField(max_length=120, required=False)
+    description = strict.CharField(required=False, allow_blank=True)
 
 
 @extend_schema_view(
