@@ -33,15 +33,21 @@ class _LetterTask(Task):  # type: ignore[type-arg]
 @shared_task(
     base=_LetterTask,
     autoretry_for=TRANSPORT_ERRORS,
-    retry_backoff=30,
-    retry_backoff_max=30 * 60,
+    retry_backoff=letter_services.RETRY_BACKOFF_SECONDS,
+    retry_backoff_max=letter_services.RETRY_BACKOFF_MAX_SECONDS,
     retry_jitter=True,
-    max_retries=8,
+    max_retries=letter_services.MAX_RETRIES,
     acks_late=True,
 )
 def send_coulance_letter(letter_id: int) -> bool:
     """Email a frozen coulance letter; a second run finds it claimed or sent and does nothing."""
     return letter_services.coulance_letter_deliver(letter_id=letter_id)
+
+
+@shared_task(name="complaints.coulance.resend_lost_letters", ignore_result=True)
+def resend_lost_letters() -> int:
+    """Beat's sweep: queued letters whose broker message never came or was lost go again."""
+    return len(letter_services.coulance_letters_resend_lost())
 
 
 @shared_task(name="complaints.coulance.reroute", ignore_result=True)

@@ -155,6 +155,10 @@ REST_FRAMEWORK = {
     # JSON only, as the schema says (no browsable API: Accept: text/html got an HTML page).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "complaints.api.renderers.FallbackNegotiation",
+    # JSON bodies only: in a form every value is text and "" means "not given", so the
+    # schema's types (and a blank refused) could not hold there. Anything else is a 415.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "complaints.api.pagination.ComplaintCursorPagination",
     "PAGE_SIZE": 25,
@@ -242,6 +246,14 @@ CELERY_BEAT_SCHEDULE["reroute-coulance"] = {
     "task": "complaints.coulance.reroute",
     "schedule": 15 * 60.0,
     "options": {"expires": 15 * 60.0},
+}
+# A queued coulance letter is the truth, not the broker's message: the sweep enqueues again a
+# letter whose delivery should have started this long ago (its message never made it or was lost).
+LETTER_SWEEP_GRACE_SECONDS = envint("LETTER_SWEEP_GRACE_SECONDS", 120)
+CELERY_BEAT_SCHEDULE["resend-lost-letters"] = {
+    "task": "complaints.coulance.resend_lost_letters",
+    "schedule": float(SCHEDULER_TICK_SECONDS),
+    "options": {"expires": float(SCHEDULER_TICK_SECONDS)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

@@ -8,7 +8,8 @@ writes nothing when it refuses. A sent letter never changes; a correction is a n
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+import logging
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -21,6 +22,20 @@ from complaints import events, policies
 from complaints.coulance import letters, services
 from complaints.errors import ErrorCollector, TransitionNotAllowed
 from complaints.models import CoulanceLetter, CoulanceRequest, CoulanceStatus, LetterStatus
+
+log = logging.getLogger(__name__)
+
+# Delivery retries (the task's autoretry): the n-th retry waits up to min(30 s × 2^(n−1), 30 min)
+# (Celery's full jitter picks a moment before that), at most 8 retries.
+RETRY_BACKOFF_SECONDS = 30
+RETRY_BACKOFF_MAX_SECONDS = 30 * 60
+MAX_RETRIES = 8
+
+
+def retry_window(attempts: int) -> timedelta:
+    """The longest a letter waits for its next attempt after ``attempts`` failed ones."""
+    seconds = RETRY_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, RETRY_BACKOFF_MAX_SECONDS))
 
 
 def check_may_handle_letter(letter: CoulanceLetter, actor: User) -> None:
@@ -164,6 +179,7 @@ def coulance_letter_send(
             locked.frozen_by, locked.frozen_at = actor, now
         locked.recipient = customer.email
         locked.status = LetterStatus.QUEUED
+        locked.next_attempt_at = now
         locked.last_error = ""
         locked.save()
         events.coulance_letter_frozen_event(letter=locked, actor=actor, at=now)
@@ -173,10 +189,39 @@ def coulance_letter_send(
     return locked
 
 
-def _enqueue_delivery(letter_id: int) -> None:
+def _enqueue_delivery(letter_id: int) -> bool:
+    """Ask a worker to deliver the letter now. The queued row is what counts: when the broker
+    cannot be reached the request still succeeds, and the sweep enqueues it once it is back."""
     from complaints.tasks import send_coulance_letter
 
-    send_coulance_letter.delay(letter_id)
+    try:
+        send_coulance_letter.delay(letter_id)
+    except Exception:  # the broker is down: the letter stays queued, the sweep finds it
+        log.warning("could not enqueue letter %s; the sweep will", letter_id, exc_info=True)
+        return False
+    return True
+
+
+def coulance_letters_resend_lost(*, now: datetime | None = None) -> list[int]:
+    """Enqueue again every queued letter whose delivery should have started more than
+    ``LETTER_SWEEP_GRACE_SECONDS`` ago: its message never reached the broker, or was lost. A
+    duplicate message is harmless (delivery claims the letter first)."""
+    now = now or timezone.now()
+    late = now - timedelta(seconds=settings.LETTER_SWEEP_GRACE_SECONDS)
+    ids = list(
+        CoulanceLetter.objects.filter(status=LetterStatus.QUEUED, next_attempt_at__lt=late)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)
+    )
+    enqueued = []
+    for letter_id in ids:
+        # The next sweep looks again only after another grace period.
+        CoulanceLetter.objects.filter(pk=letter_id, status=LetterStatus.QUEUED).update(
+            next_attempt_at=now
+        )
+        if _enqueue_delivery(letter_id):
+            enqueued.append(letter_id)
+    return enqueued
 
 
 def letter_email(letter: CoulanceLetter) -> EmailMessage:
@@ -222,7 +267,8 @@ def coulance_letter_deliver(*, letter_id: int, now: datetime | None = None) -> b
             if claimed.status == LetterStatus.SENDING:
                 claimed.status = LetterStatus.QUEUED
                 claimed.last_error = _describe(exc)
-                claimed.save(update_fields=["status", "last_error"])
+                claimed.next_attempt_at = timezone.now() + retry_window(claimed.send_attempts)
+                claimed.save(update_fields=["status", "last_error", "next_attempt_at"])
         raise
 
     with transaction.atomic():

@@ -256,6 +256,9 @@ class CoulanceLetter(models.Model):
     )
     recipient = models.EmailField(_("sent to"), blank=True)
     send_attempts = models.PositiveSmallIntegerField(_("send attempts"), default=0)
+    # While queued: the latest moment its next delivery attempt should have started. A queued
+    # letter found past it by the minute's sweep lost its broker message and is enqueued again.
+    next_attempt_at = models.DateTimeField(_("next attempt by"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     last_error = models.TextField(_("last sending error"), blank=True)
 

@@ -9,7 +9,7 @@ import re
 import smtplib
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -18,6 +18,7 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.test import override_settings
+from django.utils import timezone
 
 from accounts.models import User
 from complaints import workflow
@@ -644,3 +645,37 @@ def test_the_override_directory_comes_from_the_environment(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(tmp_path)
+
+
+def test_a_failed_attempt_says_until_when_the_retry_may_wait(complaint, agent, manager, flaky_mail):
+    flaky_mail.failures = 1
+    letter = letter_of(approved(complaint, agent, manager))
+    letter_services.coulance_letter_send(letter=letter, actor=agent)
+    before = timezone.now()
+
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        letter_services.coulance_letter_deliver(letter_id=letter.pk)
+
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.QUEUED
+    assert letter.next_attempt_at is not None
+    waits = letter.next_attempt_at - before
+    assert timedelta(seconds=29) < waits <= timedelta(seconds=31)  # the first retry: ≤ 30 s
+    assert letter_services.retry_window(4) == timedelta(minutes=4)
+    assert letter_services.retry_window(20) == timedelta(minutes=30)
+
+
+def test_the_sweep_enqueues_only_letters_whose_delivery_is_overdue(
+    complaint, agent, manager, settings
+):
+    letter = letter_of(approved(complaint, agent, manager))
+    letter_services.coulance_letter_send(letter=letter, actor=agent)
+    now = timezone.now()
+    grace = timedelta(seconds=settings.LETTER_SWEEP_GRACE_SECONDS)
+
+    assert letter_services.coulance_letters_resend_lost(now=now) == []  # its message may come
+    assert letter_services.coulance_letters_resend_lost(now=now + grace * 2) == [letter.pk]
+    # Enqueued again just now: the next sweep waits another grace period before it looks again.
+    assert letter_services.coulance_letters_resend_lost(now=now + grace * 2) == []
+    assert letter_services.coulance_letter_deliver(letter_id=letter.pk)
+    assert letter_services.coulance_letters_resend_lost(now=now + grace * 10) == []  # sent
