@@ -351,7 +351,9 @@ def customer_erase(
         letters.update(pdf=None, recipient="")  # the content hash stays: proof of what was sent
 
         emails = OutgoingEmail.objects.filter(**of_them)
-        emails.filter(state=EmailState.PENDING).update(state=EmailState.CANCELLED)
+        emails.filter(state__in=[EmailState.PENDING, EmailState.SENDING]).update(
+            state=EmailState.CANCELLED
+        )
         emails.update(to="", subject=ERASED, body_text=ERASED, body_html="")
 
         for model in (ComplaintEvent, Notification):

@@ -258,6 +258,9 @@ CELERY_BEAT_SCHEDULE["resend-lost-letters"] = {
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Email ------------------------------------------------------------------------------------
+# An email whose "sent" was never recorded (a crash or a lost database connection right after
+# the mail server took it) goes again, with the same Message-ID, only after this long.
+EMAIL_RESEND_GRACE_SECONDS = envint("EMAIL_RESEND_GRACE_SECONDS", 15 * 60)
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)

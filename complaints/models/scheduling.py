@@ -120,6 +120,7 @@ class Notification(models.Model):
 
 class EmailState(models.TextChoices):
     PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being handed to the mail server")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Could not be sent")
     CANCELLED = "cancelled", _("Cancelled: the customer's personal data was erased")
@@ -151,6 +152,8 @@ class OutgoingEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When a sender claimed it (state "sending", committed before the mail server is called).
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -160,6 +163,12 @@ class OutgoingEmail(models.Model):
             # The sender reads pending ids in order from a cursor (see outbox.send_pending).
             models.Index(
                 fields=["id"], condition=models.Q(state="pending"), name="email_pending_id"
+            ),
+            # Claims left half-done by a crash, found by their age (see outbox.send_pending).
+            models.Index(
+                fields=["claimed_at"],
+                condition=models.Q(state="sending"),
+                name="email_sending_claimed_at",
             ),
         ]
 

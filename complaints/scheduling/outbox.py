@@ -1,8 +1,15 @@
-"""Emails as rows: rendered once in the sender's transaction, sent later at most once.
+"""Emails as rows: rendered once in the sender's transaction, sent later effectively once.
 
 An email is rendered from the triplet ``templates/emails/<name>.subject.txt``, ``.txt`` and
 (optionally) ``.html`` in the recipient's language, stored as an ``OutgoingEmail`` whose unique
 ``key`` says what caused it, and sent by ``send_pending`` after the transaction committed.
+
+Delivery, in three committed steps: claim (pending → sending, with the moment), hand to the mail
+server, record (sending → sent). Each message carries a Message-ID made from its row, the same
+on every attempt. A crash or a lost database connection between the mail server's acceptance
+and the record leaves the row "sending": it is sent again, with that same Message-ID, only
+after ``EMAIL_RESEND_GRACE_SECONDS``, so a receiving server (and our own mail intake) can drop
+the copy, and it is never sent twice at once.
 """
 
 from __future__ import annotations
@@ -120,41 +127,52 @@ _FIELDS = ("pk", "key", "to", "subject", "body_text", "body_html", "attempts")
 
 
 def _claim(email_id: int, now: datetime) -> bool:
-    """Mark a pending email sent, holding its row lock until the caller's transaction ends.
+    """Claim an email for sending and commit the claim: True when this sender got it.
 
-    True when this worker got it; False when it was sent already or another worker holds it
-    (SKIP LOCKED: no waiting behind a sender that is talking to the mail server).
+    It must be pending and due, or a claim left half-done longer than the grace period ago. A
+    row another sender is claiming is skipped (SKIP LOCKED), never waited for.
     """
     table = connection.ops.quote_name(OutgoingEmail._meta.db_table)
-    where = "id = %s AND state = %s AND next_attempt_at <= %s"
+    stale = now - timedelta(seconds=settings.EMAIL_RESEND_GRACE_SECONDS)
+    where = (
+        "id = %s AND ((state = %s AND next_attempt_at <= %s) OR (state = %s AND claimed_at < %s))"
+    )
     if connection.features.has_select_for_update_skip_locked:
         where = f"id = (SELECT id FROM {table} WHERE {where} FOR UPDATE SKIP LOCKED)"
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET state = %s, sent_at = %s, attempts = attempts + 1 WHERE {where}",
-            [EmailState.SENT, now, email_id, EmailState.PENDING, now],
+            f"UPDATE {table} SET state = %s, claimed_at = %s, attempts = attempts + 1 "
+            f"WHERE {where}",
+            [
+                EmailState.SENDING,
+                now,
+                email_id,
+                EmailState.PENDING,
+                now,
+                EmailState.SENDING,
+                stale,
+            ],
         )
         return cursor.rowcount == 1
 
 
 def send_one(email: dict[str, Any], *, now: datetime | None = None) -> bool:
-    """Hand ``email`` (a row's values) to the mail server if it is still pending; True if sent.
+    """Hand ``email`` (a row's values) to the mail server if this sender claims it; True if sent.
 
-    The row is marked sent and stays locked while the mail server takes the message, and the
-    transaction commits right after: a second sender skips it or finds it sent. A worker that
-    dies before the commit leaves it pending, and it is sent again later: the only window for
-    a duplicate is between the mail server's acceptance and this commit.
+    The claim is committed before the mail server is called and "sent" is recorded after it
+    took the message. If the record is lost (the process or the database connection dies in
+    between) the row stays "sending" and goes again, with the same Message-ID, only after the
+    grace period. A transport error puts the row back to pending with a back-off.
     """
     now = now or timezone.now()
+    if not _claim(email["pk"], now):
+        return False
     try:
-        with transaction.atomic():
-            if not _claim(email["pk"], now):
-                return False
-            _message(email).send()  # an error undoes the claim
+        _message(email).send()
     except Exception as exc:  # transport errors: back off and try again later
         attempts = email["attempts"] + 1
         error = f"{type(exc).__name__}: {exc}"[:2000]
-        OutgoingEmail.objects.filter(pk=email["pk"], state=EmailState.PENDING).update(
+        OutgoingEmail.objects.filter(pk=email["pk"], state=EmailState.SENDING).update(
             attempts=attempts,
             last_error=error,
             state=EmailState.FAILED if attempts >= MAX_ATTEMPTS else EmailState.PENDING,
@@ -162,7 +180,19 @@ def send_one(email: dict[str, Any], *, now: datetime | None = None) -> bool:
         )
         log.warning("email %s not sent: %s", email["key"], error)
         return False
+    OutgoingEmail.objects.filter(pk=email["pk"], state=EmailState.SENDING).update(
+        state=EmailState.SENT, sent_at=timezone.now()
+    )
     return True
+
+
+def _half_sent(now: datetime) -> list[dict[str, Any]]:
+    stale = now - timedelta(seconds=settings.EMAIL_RESEND_GRACE_SECONDS)
+    return list(
+        OutgoingEmail.objects.filter(state=EmailState.SENDING, claimed_at__lt=stale)
+        .order_by("claimed_at")
+        .values(*_FIELDS)[:100]
+    )
 
 
 def send_pending(*, max_seconds: float = 50.0, chunk: int = 100) -> int:
@@ -175,20 +205,24 @@ def send_pending(*, max_seconds: float = 50.0, chunk: int = 100) -> int:
     started = time.monotonic()
     sent = 0
     after = 0
+    first = True
     while time.monotonic() - started < max_seconds:
         now = timezone.now()
-        emails = list(
+        pending = list(
             OutgoingEmail.objects.filter(
                 state=EmailState.PENDING, next_attempt_at__lte=now, pk__gt=after
             )
             .order_by("pk")
             .values(*_FIELDS)[:chunk]
         )
-        if not emails:
-            break
-        for email in emails:
+        # Once a run: the claims a crash left half-done longer than the grace period ago.
+        batch = pending + (_half_sent(now) if first else [])
+        first = False
+        for email in batch:
             sent += send_one(email, now=now)
             if time.monotonic() - started >= max_seconds:
                 break
-        after = emails[-1]["pk"]
+        if not pending:
+            break
+        after = pending[-1]["pk"]
     return sent
