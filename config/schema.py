@@ -6,7 +6,7 @@ DRF itself answers on every endpoint is added here once, so the schema cannot fo
 - 401 where authentication is required (no or an unknown token);
 - 403 on every write (a session without its CSRF token; policies refuse with it too);
 - 404 where the path names something (a wrong or invisible id) and on cursor-paged lists (a
-  cursor that is not ours);
+  cursor that is not ours); 400 on those lists too (a ``page_size`` that is not a number);
 - 400 where a body or query parameters are read (field names with their messages);
 - 415 where a body is read (a content type the endpoint does not parse).
 
@@ -56,7 +56,7 @@ DEFAULT_DESCRIPTIONS = {
     401: "Not authenticated: no, or an unknown, token or session.",
     403: "Not allowed for this user, or a session request without its CSRF token.",
     404: "No such item, or not visible to this user.",
-    415: "The body is not in a format this endpoint reads (JSON, form or multipart).",
+    415: "The body is not JSON (the only format this API reads).",
 }
 _WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -89,6 +89,8 @@ class AutoSchema(openapi.AutoSchema):
                 codes.add(403)
         if self._has_path_parameters() or self._is_cursor_paged():
             codes.add(404)
+        if self._is_cursor_paged() and self._get_paginator().page_size_query_param:
+            codes.add(400)  # a page_size that is not one whole number (pagination.py)
         if self._reads_body():
             codes |= {400, 415}
         if self._get_filter_parameters() or self._query_overrides():

@@ -269,11 +269,21 @@ def test_a_customer_correction_with_a_number_for_text_changes_nothing(api, agent
     assert customer.phone == "0612345678"
 
 
-def test_a_form_body_is_still_read_from_its_text(api, agent):
+@pytest.mark.parametrize("form", ["multipart", None])
+def test_the_api_reads_json_bodies_only(api, agent, form):
+    from complaints.models import Customer
+
     api.force_authenticate(agent)
-    response = api.post("/api/customers/", {"name": "Ria", "phone": "0612345678"})
-    assert response.status_code == 201, response.content[:200]
-    assert response.json()["phone"] == "0612345678"
+    body = {"name": "Ria", "phone": "0612345678"}
+    if form:
+        response = api.post("/api/customers/", body, format=form)
+    else:
+        response = api.post(
+            "/api/customers/", "name=Ria", content_type="application/x-www-form-urlencoded"
+        )
+    assert response.status_code == 415
+    assert not Customer.objects.filter(name="Ria").exists()
+    assert api.post("/api/customers/", body, format="json").status_code == 201
 
 
 @pytest.mark.parametrize(
@@ -311,3 +321,80 @@ def test_a_path_with_a_newline_is_a_json_404_too(api, agent, path):
     response = api.post(path, {}, format="json")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize(
+    "moment", ["0103-04-09T07:43:36Z", "1969-12-31T23:59:59Z", "9999-12-31T23:59:59-14:00"]
+)
+def test_a_moment_outside_1970_to_9000_is_a_400(api, agent, moment):
+    from complaints.models import Interaction
+    from tests.factories import make_complaint
+
+    complaint = make_complaint(owner=agent)
+    api.force_authenticate(agent)
+    url = f"/api/complaints/{complaint.reference}/interactions/"
+    before = Interaction.objects.count()
+    body = {"kind": "call", "summary": "Gebeld", "occurred_at": moment}
+    response = api.post(url, body, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400, response.content[:200]
+    message = "Datetime value out of range." if moment.startswith("9999") else "Give a moment"
+    assert response.json()["occurred_at"][0].startswith(message)
+    assert Interaction.objects.count() == before
+    body["occurred_at"] = "1970-01-01T00:00:00Z"
+    answer = api.post(url, body)
+    assert answer.status_code == 201, answer.content[:200]
+    assert answer.json()["occurred_at"].startswith("1970-01-01T01:00:00+01:00")
+
+
+def test_a_nul_in_the_customer_search_is_a_400_that_names_it(api, agent):
+    api.force_authenticate(agent)
+    response = api.get("/api/customers/?search=a%00b", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json() == {"search": ["Null characters are not allowed."]}
+
+
+def test_a_bare_list_of_messages_becomes_non_field_errors():
+    from rest_framework.exceptions import ValidationError
+
+    from config.exceptions import exception_handler
+
+    response = exception_handler(ValidationError(["Nope."]), {})
+    assert response is not None and response.data == {"non_field_errors": ["Nope."]}
+
+
+def test_the_refusals_found_as_admin_are_documented(schema):
+    paths = schema["paths"]
+    assert "400" in paths["/api/root-cause-reports/"]["get"]["responses"]  # page_size
+    assert "409" in paths["/api/customers/{id}/"]["patch"]["responses"]  # erased customer
+    for path, item in paths.items():
+        if path == "/api/auth/token/":
+            continue  # DRF's own view, which also reads a login form (documented as such)
+        for method, operation in item.items():
+            body = operation.get("requestBody", {}).get("content", {})
+            assert set(body) <= {"application/json"}, (method, path)
+
+
+def test_a_blank_group_is_refused_not_read_as_a_new_group(api, quality):
+    from complaints.models import RootCause
+
+    api.force_authenticate(quality)
+    before = RootCause.objects.count()
+    body = {"group": "", "code": "x-new", "name_nl": "Nieuw", "name_en": "New"}
+    response = api.post("/api/taxonomy/", body, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400, response.content[:200]
+    assert response.json() == {"group": ["This field may not be blank."]}
+    assert RootCause.objects.count() == before
+
+
+@pytest.mark.parametrize("owner", ["", "5", True])
+def test_a_user_id_is_a_json_number(api, agent, owner):
+    from tests.factories import make_complaint
+
+    complaint = make_complaint(owner=agent)
+    api.force_authenticate(agent)
+    body = {"to_user": owner, "reason": "Vakantie"}
+    response = api.post(f"/api/complaints/{complaint.reference}/transfer/", body)
+    assert response.status_code == 400, response.content[:200]
+    assert list(response.json()) == ["to_user"]
+    complaint.refresh_from_db()
+    assert complaint.owner == agent

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 import django_filters
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
@@ -102,11 +102,14 @@ class FilterSet(django_filters.FilterSet):
 
     def is_valid(self) -> bool:
         valid = super().is_valid()
+        data = self.data
+        if not isinstance(data, QueryDict):
+            return valid
         for name, given in self.filters.items():
             if isinstance(given, django_filters.CharFilter) and not getattr(
                 given, "refuses_blank", False
             ):
                 continue
-            if hasattr(self.data, "getlist") and "" in self.data.getlist(name):
+            if "" in data.getlist(name):
                 self.form.add_error(name, str(BLANK_MESSAGE))
         return valid and not self.form.errors

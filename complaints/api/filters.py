@@ -18,6 +18,7 @@ from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from rest_framework import filters
 from rest_framework.exceptions import ValidationError
 
 from complaints.api.common import BLANK_MESSAGE
@@ -127,3 +128,15 @@ def list_filters(request: Any) -> dict[str, Any]:
     if errors:
         raise ValidationError(errors)
     return given
+
+
+class SearchFilter(filters.SearchFilter):
+    """DRF's ``?search=``, but a refusal (a NUL character) names the parameter, as every 400
+    of this API does (DRF answers a bare list)."""
+
+    def get_search_terms(self, request: Any) -> list[str]:
+        try:
+            terms: list[str] = super().get_search_terms(request)
+        except ValidationError as error:
+            raise ValidationError({self.search_param: error.detail}) from None
+        return terms

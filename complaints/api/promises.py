@@ -78,7 +78,7 @@ class PromiseSerializer(ModelSerializer):
 
 class PromiseCreateSerializer(serializers.Serializer):
     complaint = reference_field()
-    due_at = serializers.DateTimeField(help_text="When we will contact the customer (future).")
+    due_at = strict.DateTimeField(help_text="When we will contact the customer (future).")
     purpose = strict.CharField(max_length=300)
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.PHONE)
     notify_customer = strict.BooleanField(
@@ -87,12 +87,12 @@ class PromiseCreateSerializer(serializers.Serializer):
 
 
 class PromiseKeepSerializer(serializers.Serializer):
-    kept_at = serializers.DateTimeField(required=False, help_text="Default: now.")
+    kept_at = strict.DateTimeField(required=False, help_text="Default: now.")
     note = strict.CharField(required=False, allow_blank=True, default="")
 
 
 class PromiseRescheduleSerializer(serializers.Serializer):
-    due_at = serializers.DateTimeField(help_text="The new moment (future).")
+    due_at = strict.DateTimeField(help_text="The new moment (future).")
     note = strict.CharField(required=False, allow_blank=True, default="")
 
 

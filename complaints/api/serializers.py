@@ -79,7 +79,7 @@ class ModelSerializer(serializers.ModelSerializer):
     """
 
     _built_fields: dict[type, dict[str, serializers.Field]] = {}
-    # A model's text, whole-number and yes/no fields take only that JSON type (see ``strict``).
+    # A model's text, whole-number, yes/no and moment fields take only that JSON type (see ``strict``).
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.CharField: strict.CharField,
@@ -89,6 +89,7 @@ class ModelSerializer(serializers.ModelSerializer):
         models.PositiveSmallIntegerField: strict.IntegerField,
         models.SmallIntegerField: strict.IntegerField,
         models.BooleanField: strict.BooleanField,
+        models.DateTimeField: strict.DateTimeField,
     }
 
     def get_fields(self) -> dict[str, serializers.Field]:
@@ -347,14 +348,14 @@ class ComplaintCreateSerializer(Serializer):
     facts = strict.CharField()
     category = strict.CharField(max_length=200, required=False, allow_blank=True, default="")
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
-    received_at = serializers.DateTimeField(required=False)
+    received_at = strict.DateTimeField(required=False)
     emotion_at_intake = serializers.ChoiceField(
         choices=Emotion.choices, required=False, allow_blank=True, default=""
     )
     emotion_intensity = strict.IntegerField(
         min_value=1, max_value=5, required=False, allow_null=True, default=None
     )
-    owner = serializers.PrimaryKeyRelatedField(
+    owner = strict.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), required=False, allow_null=True
     )
 
@@ -376,13 +377,13 @@ class UnderstandInputSerializer(Serializer):
 
 class ApologiseInputSerializer(Serializer):
     apology = strict.CharField()
-    apologised_at = serializers.DateTimeField(required=False)
+    apologised_at = strict.DateTimeField(required=False)
 
 
 class SolveInputSerializer(Serializer):
     facts_summary = strict.CharField()
     next_steps = strict.CharField()
-    promised_at = serializers.DateTimeField()
+    promised_at = strict.DateTimeField()
     wishes = serializers.ListField(
         child=serializers.ChoiceField(choices=Wish.choices),
         required=False,
@@ -394,7 +395,7 @@ class SolveInputSerializer(Serializer):
 class ResolveInputSerializer(Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     resolution_summary = strict.CharField()
-    root_cause = serializers.PrimaryKeyRelatedField(queryset=RootCause.objects.all())
+    root_cause = strict.PrimaryKeyRelatedField(queryset=RootCause.objects.all())
     emotion_at_resolution = serializers.ChoiceField(choices=Emotion.choices)
     liability = serializers.ChoiceField(choices=Liability.choices)
     customer_contribution = strict.CharField(required=False, allow_blank=True, default="")
@@ -425,7 +426,7 @@ class ReopenInputSerializer(Serializer):
 
 
 class TransferInputSerializer(Serializer):
-    to_user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    to_user = strict.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
     reason = strict.CharField()
 
 
@@ -433,7 +434,7 @@ class InteractionSerializer(ModelSerializer):
     author = UserSummarySerializer(read_only=True)
     kind = serializers.ChoiceField(choices=InteractionKind.choices)
     direction = serializers.ChoiceField(choices=Direction.choices, default=Direction.INTERNAL)
-    occurred_at = serializers.DateTimeField(required=False)
+    occurred_at = strict.DateTimeField(required=False)
 
     class Meta:
         model = Interaction

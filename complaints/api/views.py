@@ -9,7 +9,6 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import SearchFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -19,7 +18,7 @@ from complaints.api import serializers as s
 from complaints.api.common import actor as _actor
 from complaints.api.common import error_responses
 from complaints.api.common import valid as _valid
-from complaints.api.filters import ComplaintFilter, list_filters
+from complaints.api.filters import ComplaintFilter, SearchFilter, list_filters
 from complaints.api.pagination import NewestFirstPagination
 from complaints.models import AccessKind, AccessVia, Complaint, Customer, RootCause
 from complaints.states import Transition
@@ -31,6 +30,16 @@ _ERASURE_ERRORS = error_responses(
 )
 
 
+@extend_schema_view(
+    partial_update=extend_schema(
+        responses={
+            200: s.CustomerSerializer,
+            409: OpenApiResponse(
+                description="The customer's data were erased on request: register them anew."
+            ),
+        }
+    )
+)
 class CustomerViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

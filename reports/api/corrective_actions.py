@@ -107,12 +107,12 @@ class ActionQuerySerializer(serializers.Serializer):
 
 
 class ActionCreateSerializer(serializers.Serializer):
-    root_cause = serializers.SlugRelatedField(
+    root_cause = strict.SlugRelatedField(
         slug_field="code", queryset=RootCause.objects.all(), help_text="The cause's code."
     )
     title = strict.CharField(max_length=200)
     description = strict.CharField(required=False, allow_blank=True, default="")
-    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    owner = strict.PrimaryKeyRelatedField(queryset=User.objects.all())
     due_on = serializers.DateField()
     complaints = serializers.ListField(
         child=strict.CharField(),
@@ -125,7 +125,7 @@ class ActionCreateSerializer(serializers.Serializer):
 class ActionUpdateSerializer(serializers.Serializer):
     title = strict.CharField(max_length=200, required=False)
     description = strict.CharField(required=False, allow_blank=True)
-    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False)
+    owner = strict.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False)
     due_on = serializers.DateField(required=False)
 
 

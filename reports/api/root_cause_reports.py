@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from complaints.api import fields as strict
 from complaints.api.common import actor as _actor
 from complaints.api.common import error_responses
 from complaints.api.common import valid as _valid
@@ -54,7 +55,7 @@ class ReportSerializer(ReportSummarySerializer):
 class ReportCreateSerializer(serializers.Serializer):
     start = serializers.DateField(help_text="First local date of the period.")
     end = serializers.DateField(help_text="Last local date of the period (inclusive, not future).")
-    email = serializers.BooleanField(default=False, help_text="Also email the subscribers.")
+    email = strict.BooleanField(default=False, help_text="Also email the subscribers.")
 
 
 @extend_schema_view(

@@ -43,7 +43,7 @@ class TaxonomyNodeSerializer(ModelSerializer):
 
 
 class TaxonomyCreateSerializer(serializers.Serializer):
-    group = serializers.SlugRelatedField(
+    group = strict.SlugRelatedField(
         slug_field="code",
         queryset=RootCause.objects.filter(parent__isnull=True),
         required=False,
