@@ -295,7 +295,7 @@ COMPLAINT_COLUMNS = (
     "emotion_at_resolution", "request_domain", "outcome", "balance", "alternatives_offered",
     "resolution_summary", "customer_contribution", "liability", "root_cause",
     "acknowledge_due_at", "resolve_due_at", "acknowledged_at", "resolved_at", "closed_at",
-    "created_at", "updated_at",
+    "created_at", "updated_at", "closed_in_source",
 )
 UNDERSTANDING_COLUMNS = (
     "complaint", "emotion", "intensity", "acknowledgement", "recorded_by", "recorded_at",
@@ -513,6 +513,7 @@ def generate(count: int, owners: list[int], *, now: datetime) -> None:
             closed,
             at,
             closed or resolved or acknowledged or at,
+            False,  # not imported: never closed in a source
         ]
         made = _Complaint(row=row)
         made.events.append(

@@ -116,7 +116,7 @@ GENERATE = [
         emotion_at_intake, emotion_intensity, emotion_at_resolution, request_domain, outcome,
         balance, alternatives_offered, resolution_summary, customer_contribution, liability,
         acknowledge_due_at, resolve_due_at, acknowledged_at, resolved_at, closed_at,
-        created_at, updated_at, owner_id, customer_id, root_cause_id
+        created_at, updated_at, owner_id, customer_id, root_cause_id, closed_in_source
     )
     SELECT
         'BENCH-' || lpad(g::text, 9, '0'),
@@ -139,7 +139,8 @@ GENERATE = [
         NULL, rec, rec,
         (SELECT array_agg(id ORDER BY id) FROM accounts_user WHERE username LIKE 'bench-report-__')[1 + g %% 20],
         %(first_customer)s + g %% %(customers)s,
-        CASE WHEN resolved THEN causes[1 + floor(array_length(causes, 1) * r5 * r5)::int] END
+        CASE WHEN resolved THEN causes[1 + floor(array_length(causes, 1) * r5 * r5)::int] END,
+        false
     FROM (
         SELECT g, %(start)s::timestamptz + random() * (%(end)s::timestamptz - %(start)s::timestamptz) AS rec,
                random() AS r1, random() AS r2, random() AS r3, random() AS r4, random() AS r5,
