@@ -345,6 +345,28 @@ def main() -> int:
         ),
     }
     RootCauseReport.objects.filter(kind="on_demand", generated_by=None).delete()
+    # What each section on customers' experience costs of the month report (same rounds).
+    from django.db import transaction
+
+    from reports import experience
+
+    sections = {
+        "triad": lambda: experience.triad(resolved, short_period=True),
+        "emotions": lambda: experience.emotions(resolved),
+        "journey": lambda: experience.journey(resolved, period),
+        "wishes": lambda: experience.wishes(resolved),
+        "nps": lambda: experience.nps(period),
+        "outcomes": lambda: experience.outcomes(resolved),
+    }
+    print(f"\n{'section of the month report':36} {'best':>8} {'median':>8}")
+    for name, section in sections.items():
+
+        def in_transaction(section: Any = section) -> None:
+            with transaction.atomic():  # as the report computes it
+                section()
+
+        times = timed(name, args.rounds, in_transaction)
+        print(f"{name:36} {min(times):7.3f}s {statistics.median(times):7.3f}s")
     ok = True
     print(f"\n{'scenario':36} {'best':>8} {'median':>8} {'target':>8}")
     for label, (times, target) in results.items():
