@@ -10,7 +10,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Team, User
-from config import sql
+from dbperf import sql
 
 _USER = tuple(User._meta.concrete_fields)
 _TEAM = tuple(Team._meta.concrete_fields)

@@ -12,7 +12,7 @@ class ComplaintsConfig(AppConfig):
 
         from accounts.signals import approvers_changed
         from complaints.coulance.routing import on_approvers_changed
-        from config.timestamps import read_timestamps_faster
+        from dbperf.timestamps import read_timestamps_faster
 
         connection_created.connect(read_timestamps_faster, dispatch_uid="iso-timestamps")
         approvers_changed.connect(on_approvers_changed, dispatch_uid="coulance-reroute")

@@ -48,7 +48,6 @@ from complaints.models import (
     UnderstandingStep,
 )
 from complaints.states import Stage
-from config import sql
 
 ERASED = "—"
 # Keys of audit-event and notification payloads that hold codes, amounts, moments or staff
@@ -108,8 +107,8 @@ def access_record(
     complaint_id: int | None = None,
     now: datetime | None = None,
 ) -> None:
-    """Note that ``actor`` saw or handled a customer's data (one kept INSERT, no ORM query)."""
-    sql.insert(
+    """Note that ``actor`` saw or handled a customer's data."""
+    DataAccess.objects.bulk_create(
         [
             DataAccess(
                 kind=kind,

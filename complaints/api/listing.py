@@ -29,7 +29,7 @@ from complaints.models import Complaint, Customer, RootCause
 from complaints.models.complaint import is_overdue
 from complaints.policies import Sight
 from complaints.states import OPEN_STAGES
-from config import sql
+from dbperf import sql
 
 # (key in the row, table alias, model, field name): the columns a list item is made of.
 _COLUMNS: tuple[tuple[str, str, Any, str], ...] = (

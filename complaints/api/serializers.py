@@ -40,7 +40,7 @@ from complaints.models import (
     UnderstandingStep,
 )
 from complaints.states import Stage, allowed_transitions
-from config import sql
+from dbperf import sql
 
 _WITH_CHILDREN = (
     serializers.BaseSerializer,

@@ -13,7 +13,6 @@ from django.conf import settings
 
 from complaints import clock
 from complaints.models import CallbackPromise, Complaint, FollowUp, JobKind, ScheduledJob
-from config import sql
 
 
 def _job(
@@ -46,7 +45,7 @@ def promise_jobs_schedule(promise: CallbackPromise, *, now: datetime) -> None:
     both in real minutes (the night the clocks change too)."""
     lead = timedelta(minutes=settings.PROMISE_REMINDER_MINUTES)
     grace = timedelta(minutes=settings.PROMISE_GRACE_MINUTES)
-    sql.insert(
+    ScheduledJob.objects.bulk_create(
         [
             _job(
                 JobKind.PROMISE_REMINDER,
@@ -70,7 +69,7 @@ def promise_jobs_schedule(promise: CallbackPromise, *, now: datetime) -> None:
 
 
 def follow_up_job_schedule(follow_up: FollowUp, *, now: datetime) -> None:
-    sql.insert(
+    ScheduledJob.objects.bulk_create(
         [
             _job(
                 JobKind.FOLLOW_UP_DUE,
@@ -108,4 +107,4 @@ def deadline_jobs_schedule(complaint: Complaint, *, now: datetime) -> None:
         jobs.append(
             _job(breach, complaint_id=complaint.pk, due_at=deadline, target_at=deadline, now=now)
         )
-    sql.insert(jobs, ignore_conflicts=True)
+    ScheduledJob.objects.bulk_create(jobs, ignore_conflicts=True)

@@ -27,7 +27,6 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from complaints.models import EmailState, OutgoingEmail
-from config import sql
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +78,7 @@ def email_queue(emails: list[OutgoingEmail]) -> None:
     """
     if not emails:
         return
-    sql.insert(emails, ignore_conflicts=True)
+    OutgoingEmail.objects.bulk_create(emails, ignore_conflicts=True)
     transaction.on_commit(kick_sender)
 
 
