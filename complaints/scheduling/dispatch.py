@@ -32,6 +32,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts.hierarchy import manager_above
 from accounts.models import User
 from complaints import clock, events, locks
 from complaints.models import (
@@ -78,14 +79,6 @@ def survey_url(public_id: str) -> str:
 def complaint_url(reference: str) -> str:
     # Cached: a batch often names the same complaint many times, and reverse() is not cheap.
     return settings.SITE_URL + reverse("complaint-page", args=[reference])
-
-
-def manager_of(user: User) -> User | None:
-    """Who hears about this person's broken promises and missed deadlines."""
-    team = user.team
-    if team is not None and team.manager is not None and team.manager_id != user.pk:
-        return team.manager
-    return user.reports_to
 
 
 @dataclass
@@ -195,7 +188,7 @@ def _promise_job(batch: _Batch, job: ScheduledJob, promise: CallbackPromise) -> 
         )
     )
     batch.notify(job, promise.owner, NotificationKind.PROMISE_BROKEN, facts, promise=promise)
-    if (manager := manager_of(promise.owner)) is not None:
+    if (manager := manager_above(promise.owner)) is not None:
         batch.notify(job, manager, NotificationKind.PROMISE_BROKEN, facts, promise=promise)
     return True
 
@@ -274,7 +267,7 @@ def _deadline_job(batch: _Batch, job: ScheduledJob, complaint: Complaint) -> boo
         )
     )
     batch.notify(job, complaint.owner, NotificationKind.DEADLINE_BREACHED, facts)
-    if (manager := manager_of(complaint.owner)) is not None:
+    if (manager := manager_above(complaint.owner)) is not None:
         batch.notify(job, manager, NotificationKind.DEADLINE_BREACHED, facts)
     return True
 
