@@ -19,8 +19,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from complaints.choices import Language
-from complaints.coulance.currencies import format_amount
 from complaints.models import Complaint, CoulanceKind, CoulanceLetter, CoulanceRequest
+from complaints.money import format_amount
 
 TEMPLATE_DIR = "letters"
 

@@ -15,11 +15,10 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from accounts import hierarchy
 from accounts.models import User
 from complaints import events
-from complaints.coulance import currencies
 from complaints.models import CoulanceRequest, CoulanceStatus
 
 logger = logging.getLogger(__name__)
@@ -27,27 +26,11 @@ logger = logging.getLogger(__name__)
 # Why a pending request is looked at again (the event's "cause").
 TRANSFER, APPROVERS = "transfer", "approvers"
 
-# A guard against a loop in ``reports_to`` (A reports to B, B to A).
-_MAX_CHAIN = 20
-
 
 def approval_chain(owner: User) -> list[User]:
-    """The managers who may decide on coulance for ``owner``'s complaints, nearest first.
-
-    The manager of the owner's team (or, without one, the person the owner reports to), then
-    each manager above through ``reports_to``. The owner is never in their own chain.
-    """
-    team = owner.team
-    person = team.manager if team is not None and team.manager_id else owner.reports_to
-    if person is not None and person.pk == owner.pk:
-        person = owner.reports_to
-    chain: list[User] = []
-    seen = {owner.pk}
-    while person is not None and person.pk not in seen and len(chain) < _MAX_CHAIN:
-        chain.append(person)
-        seen.add(person.pk)
-        person = person.reports_to
-    return chain
+    """The managers who may decide on coulance for ``owner``'s complaints, nearest first: the
+    manager above the owner, then each manager above them (never the owner)."""
+    return hierarchy.managers_above(owner)
 
 
 def may_decide_at_all(user: User) -> bool:
@@ -83,33 +66,6 @@ def approval_route(*, owner: User, requester: User, amount_eur: Decimal) -> Rout
             }
         )
     return Route(waiting_for=None, passed=passed)
-
-
-def unroutable_reason(passed: list[dict[str, Any]]) -> str:
-    """Why nobody can approve a request that went past ``passed``, in the active language."""
-    limits = [Decimal(p["approval_limit"]) for p in passed if p["why"] == "limit"]
-    if limits:
-        return str(
-            _(
-                "Nobody can approve this yet: the amount is above the approval limit of every "
-                "manager in the chain (the highest is %(limit)s). An administrator can raise a "
-                "limit or set who the top manager reports to."
-            )
-            % {"limit": currencies.format_for_reader(max(limits), "EUR")}
-        )
-    if passed:
-        return str(
-            _(
-                "Nobody can approve this yet: there is no manager in the chain other than the "
-                "person who asked for it."
-            )
-        )
-    return str(
-        _(
-            "Nobody can approve this yet: the owner of the complaint has no manager. An "
-            "administrator can give the team a manager."
-        )
-    )
 
 
 # --- Re-routing --------------------------------------------------------------------------------

@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from complaints import events, policies
+from complaints import events, money, policies
 from complaints.choices import Balance, Liability, RequestDomain
-from complaints.coulance import currencies, letters, routing
+from complaints.coulance import letters, routing
 from complaints.errors import (
     ActionForbidden,
     ApprovalLimitExceeded,
@@ -84,8 +84,8 @@ def check_may_decide(request: CoulanceRequest, actor: User, *, approve: bool) ->
                 "must approve it."
             )
             % {
-                "amount": currencies.format_for_reader(request.amount, request.currency),
-                "limit": currencies.format_for_reader(actor.approval_limit, "EUR"),
+                "amount": money.format_for_reader(request.amount, request.currency),
+                "limit": money.format_for_reader(actor.approval_limit, "EUR"),
             }
         )
     if request.status == CoulanceStatus.APPROVED:
@@ -165,13 +165,13 @@ def coulance_request_create(
     parsed = _parse_amount(errors, amount)
     currency = (currency or "").strip().upper()
     amount_eur: Decimal | None = None
-    if not currencies.is_known(currency):
+    if not money.is_known(currency):
         errors.add(
             "currency",
             _("“%(code)s” is not an ISO 4217 currency code, such as EUR.") % {"code": currency},
         )
     elif parsed is not None:
-        amount_eur = currencies.to_eur(parsed, currency)
+        amount_eur = money.to_eur(parsed, currency)
         if amount_eur is None:
             errors.add(
                 "currency",

@@ -7,10 +7,14 @@ letter is frozen (text, PDF, hash) and a correction is a new version.
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from complaints import money
 from complaints.choices import Balance, Language, Liability, RequestDomain
 
 
@@ -192,8 +196,6 @@ class CoulanceRequest(models.Model):
         """Why nobody can decide yet, in the reader's language ("" when someone can)."""
         if self.status != CoulanceStatus.PENDING or self.waiting_for_id is not None:
             return ""
-        from complaints.coulance.routing import unroutable_reason
-
         return unroutable_reason(self.passed)
 
     @property
@@ -290,3 +292,30 @@ class CoulanceLetter(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == LetterStatus.DRAFT
+
+
+def unroutable_reason(passed: list[dict[str, Any]]) -> str:
+    """Why nobody can approve a request that went past ``passed``, in the active language."""
+    limits = [Decimal(p["approval_limit"]) for p in passed if p["why"] == "limit"]
+    if limits:
+        return str(
+            _(
+                "Nobody can approve this yet: the amount is above the approval limit of every "
+                "manager in the chain (the highest is %(limit)s). An administrator can raise a "
+                "limit or set who the top manager reports to."
+            )
+            % {"limit": money.format_for_reader(max(limits), "EUR")}
+        )
+    if passed:
+        return str(
+            _(
+                "Nobody can approve this yet: there is no manager in the chain other than the "
+                "person who asked for it."
+            )
+        )
+    return str(
+        _(
+            "Nobody can approve this yet: the owner of the complaint has no manager. An "
+            "administrator can give the team a manager."
+        )
+    )

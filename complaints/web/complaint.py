@@ -27,7 +27,6 @@ from django.views.decorators.http import require_GET, require_POST
 from complaints import followups, policies, privacy, selectors, services, workflow
 from complaints.choices import InteractionKind
 from complaints.coulance import selectors as coulance_selectors
-from complaints.coulance.routing import unroutable_reason
 from complaints.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints.models import (
     AccessKind,
@@ -38,6 +37,7 @@ from complaints.models import (
     FollowUp,
     FollowUpState,
 )
+from complaints.models.coulance import unroutable_reason
 from complaints.states import Stage, Transition, allowed_transitions
 from complaints.web import queries
 from complaints.web.common import actor, add_domain_errors, is_htmx

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
-from complaints.coulance.currencies import format_amount, is_known, to_eur
+from complaints.money import format_amount, is_known, to_eur
 from config.env import envrates
 
 
