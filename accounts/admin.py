@@ -30,7 +30,7 @@ class _AnnouncesApprovers:
     approver_fields: set[str] = set()
 
     def save_related(
-        self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool
+        self, request: HttpRequest, form: ModelForm[Any], formsets: Any, change: bool
     ) -> None:
         super().save_related(request, form, formsets, change)  # type: ignore[misc]
         # The m2m (roles) are saved by now; a new row cannot be in anyone's chain yet.
@@ -55,7 +55,7 @@ class TeamAdmin(_AnnouncesApprovers, admin.ModelAdmin[Team]):
 
 
 @admin.register(User)
-class UserAdmin(_AnnouncesApprovers, DjangoUserAdmin):
+class UserAdmin(_AnnouncesApprovers, DjangoUserAdmin[User]):
     list_display = ["username", "first_name", "last_name", "team", "is_active", "approval_limit"]
     list_filter = ["groups", "team", "is_active"]
     autocomplete_fields = ["team", "reports_to"]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -9,7 +10,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(serializers.ModelSerializer[User]):
     name = serializers.CharField(source="__str__", read_only=True)
     team = serializers.CharField(source="team.name", default=None, read_only=True, allow_null=True)
     roles = serializers.ListField(child=serializers.CharField(), read_only=True)
@@ -25,4 +26,7 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        return Response(MeSerializer(request.user).data)
+        user = request.user
+        if not isinstance(user, User):  # IsAuthenticated turned anonymous callers away
+            raise NotAuthenticated
+        return Response(MeSerializer(user).data)

@@ -70,7 +70,7 @@ class User(AbstractUser):
         _("language"), max_length=2, choices=Language.choices, blank=True, default=""
     )
 
-    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined,misc]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(approval_limit__gte=0), name="user_approval_limit_not_negative"

@@ -68,7 +68,7 @@ def sample_letter(language: str) -> CoulanceLetter:
         customer_contribution="U heeft de bundel destijds zelf gekozen en nooit opgezegd.",
     )
     # Fill the reverse one-to-one caches, as a loaded complaint would have them.
-    Complaint.understanding.related.set_cached_value(  # type: ignore[attr-defined]
+    Complaint.understanding.related.set_cached_value(
         complaint,
         UnderstandingStep(
             acknowledgement="Ik begrijp dat u boos bent: drie jaar betalen voor niets.",
@@ -76,14 +76,14 @@ def sample_letter(language: str) -> CoulanceLetter:
             intensity=4,
         ),
     )
-    Complaint.apology.related.set_cached_value(  # type: ignore[attr-defined]
+    Complaint.apology.related.set_cached_value(
         complaint,
         ApologyStep(
             apology="Het spijt me dat u hiermee te maken hebt gekregen.",
             apologised_at=now - timedelta(days=2),
         ),
     )
-    Complaint.solution.related.set_cached_value(  # type: ignore[attr-defined]
+    Complaint.solution.related.set_cached_value(
         complaint,
         SolutionStep(
             facts_summary="Bundel actief sinds 2023, nooit gebruikt.",

@@ -17,7 +17,7 @@ for 400, ``ValidationError`` (messages per field).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
@@ -69,7 +69,9 @@ def _body(code: int) -> dict[str, Any]:
 class AutoSchema(openapi.AutoSchema):
     """drf-spectacular's AutoSchema with the refusals DRF answers everywhere (see above)."""
 
-    def _get_response_bodies(self, direction: openapi.Direction = "response") -> dict[str, Any]:
+    def _get_response_bodies(
+        self, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
         for refusal in sorted(self._refusals()):
             responses.setdefault(str(refusal), {"description": DEFAULT_DESCRIPTIONS[refusal]})

@@ -42,7 +42,7 @@ def select(
     connection = connections[using]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
     converters = _converters_for(connection, tuple(fields))
     if not converters or not rows:
         return rows

@@ -19,7 +19,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 @cache
 def _loader_class(base: type[Any]) -> type[Any]:
-    class IsoTimestamptzLoader(base):  # type: ignore[valid-type,misc]
+    class IsoTimestamptzLoader(base):  # type: ignore[misc]
         reads_iso = True
 
         def load(self, data: Any) -> Any:

@@ -118,9 +118,7 @@ def root_cause_set_active(*, root_cause: RootCause, actor: User, active: bool) -
 
 
 def in_use(node: RootCause) -> bool:
-    return (
-        node.complaints.exists() or node.children.exists() or node.corrective_actions.exists()  # type: ignore[attr-defined]
-    )
+    return node.complaints.exists() or node.children.exists() or node.corrective_actions.exists()
 
 
 def root_cause_delete(*, root_cause: RootCause, actor: User) -> None:

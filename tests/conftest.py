@@ -64,7 +64,7 @@ def api() -> APIClient:
 
 
 @pytest.fixture
-def api_as(api: APIClient):  # type: ignore[no-untyped-def]
+def api_as(api: APIClient):
     """``api_as(user)`` gives an API client authenticated as ``user``."""
 
     def login(user: User) -> APIClient:

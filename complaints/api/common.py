@@ -55,7 +55,7 @@ def error_responses(
     return responses
 
 
-def valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+def valid(serializer_class: type[serializers.Serializer[Any]], request: Request) -> dict[str, Any]:
     """The request's data through ``serializer_class``; 400 with field messages otherwise."""
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)

@@ -112,7 +112,7 @@ class CoulanceRequestSerializer(ModelSerializer):
         return LetterSummarySerializer(letter).data if letter is not None else None
 
 
-class CoulanceRequestCreateSerializer(serializers.Serializer):
+class CoulanceRequestCreateSerializer(serializers.Serializer[Any]):
     """A new request. Amount as a decimal string ("25.00"); limits are judged in EUR."""
 
     complaint = reference_field()
@@ -146,15 +146,15 @@ class CoulanceRequestCreateSerializer(serializers.Serializer):
     balance = serializers.ChoiceField(choices=Balance.choices)
 
 
-class DecisionSerializer(serializers.Serializer):
+class DecisionSerializer(serializers.Serializer[Any]):
     comment = strict.CharField(required=False, allow_blank=True, default="")
 
 
-class RejectionSerializer(serializers.Serializer):
+class RejectionSerializer(serializers.Serializer[Any]):
     comment = strict.CharField(help_text="Why not: the requester reads it.")
 
 
-class NewVersionSerializer(serializers.Serializer):
+class NewVersionSerializer(serializers.Serializer[Any]):
     regenerate = strict.BooleanField(
         required=False,
         default=False,
@@ -162,12 +162,12 @@ class NewVersionSerializer(serializers.Serializer):
     )
 
 
-class TotalSerializer(serializers.Serializer):
+class TotalSerializer(serializers.Serializer[Any]):
     currency = strict.CharField()
     total = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
-class TotalsSerializer(serializers.Serializer):
+class TotalsSerializer(serializers.Serializer[Any]):
     complaint = strict.CharField()
     granted = TotalSerializer(many=True)
 
@@ -216,7 +216,7 @@ class CoulanceFilter(FilterSet):
     retrieve=extend_schema(responses={200: CoulanceRequestSerializer, 404: _ERRORS[404]}),
 )
 class CoulanceRequestViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]
 ):
     """Goodwill gestures: proposed by the agent, decided by a manager who did not ask for it."""
 

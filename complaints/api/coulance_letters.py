@@ -7,6 +7,8 @@ in the order 404, 403, 409, then 400.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
@@ -65,12 +67,12 @@ class LetterSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class LetterUpdateSerializer(serializers.Serializer):
+class LetterUpdateSerializer(serializers.Serializer[Any]):
     subject = strict.CharField(required=False, allow_blank=True)
     body = strict.CharField(required=False, allow_blank=True, trim_whitespace=False)
 
 
-class CoulanceLetterViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CoulanceLetterViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]):
     """One version of a coulance letter: review and edit the draft, preview, send."""
 
     serializer_class = LetterSerializer

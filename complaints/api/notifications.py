@@ -67,11 +67,11 @@ class NotificationFilter(FilterSet):
         return queryset.filter(read_at__isnull=value == "true")
 
 
-class MarkedReadSerializer(serializers.Serializer):
+class MarkedReadSerializer(serializers.Serializer[Any]):
     marked_read = serializers.IntegerField()
 
 
-class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Any]):
     """The user's own notifications, newest first, in the user's language."""
 
     serializer_class = NotificationSerializer

@@ -76,6 +76,7 @@ class FallbackNegotiation(DefaultContentNegotiation):
         self, request: Request, renderers: Any, format_suffix: str | None = None
     ) -> tuple[Any, str]:
         try:
-            return super().select_renderer(request, renderers, format_suffix)
+            chosen: tuple[Any, str] = super().select_renderer(request, renderers, format_suffix)
+            return chosen
         except (NotAcceptable, Http404):
             return renderers[0], renderers[0].media_type

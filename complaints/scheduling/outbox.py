@@ -152,7 +152,7 @@ def _claim(email_id: int, now: datetime) -> bool:
                 stale,
             ],
         )
-        return cursor.rowcount == 1
+        return bool(cursor.rowcount == 1)
 
 
 def send_one(email: dict[str, Any], *, now: datetime | None = None) -> bool:

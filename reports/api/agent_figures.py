@@ -21,7 +21,7 @@ _ERRORS = error_responses("person")
 _SHARE = "Share (0–1); null below 5 cases."
 
 
-class PeriodQuerySerializer(serializers.Serializer):
+class PeriodQuerySerializer(serializers.Serializer[Any]):
     start = serializers.DateField(
         required=False, help_text="First local date; default: 90 days before the end."
     )
@@ -30,14 +30,14 @@ class PeriodQuerySerializer(serializers.Serializer):
     )
 
 
-class AgentSerializer(serializers.Serializer):
+class AgentSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(source="pk")
     username = serializers.CharField()
     name = serializers.CharField(source="get_full_name")
     team = serializers.CharField(source="team.name", default=None, allow_null=True)
 
 
-class PromiseFiguresSerializer(serializers.Serializer):
+class PromiseFiguresSerializer(serializers.Serializer[Any]):
     kept = serializers.IntegerField()
     broken = serializers.IntegerField()
     unreachable = serializers.IntegerField()
@@ -47,7 +47,7 @@ class PromiseFiguresSerializer(serializers.Serializer):
     rate = serializers.FloatField(allow_null=True, help_text=f"Kept / (kept + broken). {_SHARE}")
 
 
-class ShiftSerializer(serializers.Serializer):
+class ShiftSerializer(serializers.Serializer[Any]):
     compared = serializers.IntegerField()
     better = serializers.IntegerField()
     same = serializers.IntegerField()
@@ -55,7 +55,7 @@ class ShiftSerializer(serializers.Serializer):
     better_share = serializers.FloatField(allow_null=True, help_text=_SHARE)
 
 
-class JourneySerializer(serializers.Serializer):
+class JourneySerializer(serializers.Serializer[Any]):
     resolved = serializers.IntegerField(help_text="Complaints resolved in the period.")
     followed_up = serializers.IntegerField(help_text="Follow-ups completed in the period.")
     intake_resolution = ShiftSerializer()
@@ -63,7 +63,7 @@ class JourneySerializer(serializers.Serializer):
     intake_follow_up = ShiftSerializer()
 
 
-class NpsSerializer(serializers.Serializer):
+class NpsSerializer(serializers.Serializer[Any]):
     answers = serializers.IntegerField()
     promoters = serializers.IntegerField()
     passives = serializers.IntegerField()
@@ -71,26 +71,26 @@ class NpsSerializer(serializers.Serializer):
     nps = serializers.FloatField(allow_null=True, help_text="−100…100; null below 5 answers.")
 
 
-class StepTimingSerializer(serializers.Serializer):
+class StepTimingSerializer(serializers.Serializer[Any]):
     step = serializers.CharField()
     count = serializers.IntegerField()
     median_hours = serializers.FloatField(allow_null=True)
     p90_hours = serializers.FloatField(allow_null=True)
 
 
-class TriadFiguresSerializer(serializers.Serializer):
+class TriadFiguresSerializer(serializers.Serializer[Any]):
     resolved = serializers.IntegerField()
     complete = serializers.IntegerField(help_text="Resolved with all three steps recorded.")
     share = serializers.FloatField(allow_null=True, help_text=_SHARE)
     steps = StepTimingSerializer(many=True)
 
 
-class GoodwillSerializer(serializers.Serializer):
+class GoodwillSerializer(serializers.Serializer[Any]):
     count = serializers.IntegerField(help_text="Approved coulance requests the agent made.")
     amount_eur = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True)
 
 
-class AgentFiguresSerializer(serializers.Serializer):
+class AgentFiguresSerializer(serializers.Serializer[Any]):
     agent = AgentSerializer()
     promises = PromiseFiguresSerializer()
     emotions = JourneySerializer()
@@ -99,13 +99,13 @@ class AgentFiguresSerializer(serializers.Serializer):
     goodwill = GoodwillSerializer()
 
 
-class PeriodSerializer(serializers.Serializer):
+class PeriodSerializer(serializers.Serializer[Any]):
     start = serializers.DateField()
     end = serializers.DateField()
 
 
 @extend_schema_serializer(many=False)  # one object with the people in it, not a list of them
-class AgentFiguresListSerializer(serializers.Serializer):
+class AgentFiguresListSerializer(serializers.Serializer[Any]):
     period = PeriodSerializer()
     min_cases = serializers.IntegerField(help_text="No share is given over fewer cases.")
     results = AgentFiguresSerializer(many=True)

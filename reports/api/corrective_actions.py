@@ -38,7 +38,7 @@ class ActionPagination(OldestFirstPagination):
     ordering = ("due_on", "id")
 
 
-class EffectSerializer(serializers.Serializer):
+class EffectSerializer(serializers.Serializer[Any]):
     window_days = serializers.IntegerField()
     before = serializers.IntegerField()
     after = serializers.IntegerField()
@@ -98,7 +98,7 @@ class CorrectiveActionSerializer(ModelSerializer):
         }
 
 
-class ActionQuerySerializer(serializers.Serializer):
+class ActionQuerySerializer(serializers.Serializer[Any]):
     """The list's query parameters."""
 
     status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
@@ -106,7 +106,7 @@ class ActionQuerySerializer(serializers.Serializer):
     overdue = serializers.BooleanField(required=False, default=False)
 
 
-class ActionCreateSerializer(serializers.Serializer):
+class ActionCreateSerializer(serializers.Serializer[Any]):
     root_cause = strict.SlugRelatedField(
         slug_field="code", queryset=RootCause.objects.all(), help_text="The cause's code."
     )
@@ -122,22 +122,22 @@ class ActionCreateSerializer(serializers.Serializer):
     )
 
 
-class ActionUpdateSerializer(serializers.Serializer):
+class ActionUpdateSerializer(serializers.Serializer[Any]):
     title = strict.CharField(max_length=200, required=False)
     description = strict.CharField(required=False, allow_blank=True)
     owner = strict.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False)
     due_on = serializers.DateField(required=False)
 
 
-class LinkSerializer(serializers.Serializer):
+class LinkSerializer(serializers.Serializer[Any]):
     complaints = serializers.ListField(child=strict.CharField(), min_length=1)
 
 
-class CompleteSerializer(serializers.Serializer):
+class CompleteSerializer(serializers.Serializer[Any]):
     result = strict.CharField(required=False, allow_blank=True, default="")
 
 
-class DropSerializer(serializers.Serializer):
+class DropSerializer(serializers.Serializer[Any]):
     reason = strict.CharField()
 
 
@@ -158,7 +158,7 @@ def _complaints(references: list[str]) -> list[Complaint]:
 
 
 class CorrectiveActionViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]
 ):
     """Corrective actions (verbeteracties): raised by Quality on one root cause, with an owner
     and a due date; open → in progress → done, or dropped with a reason."""
@@ -255,7 +255,7 @@ class CorrectiveActionViewSet(
         return self._step(request, "drop", DropSerializer)
 
     def _step(
-        self, request: Request, step: str, input_class: type[serializers.Serializer]
+        self, request: Request, step: str, input_class: type[serializers.Serializer[Any]]
     ) -> Response:
         """A step that carries data: refused with 404, 403 or 409 before the data is read."""
         item = self.get_object()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -52,7 +54,7 @@ class ReportSerializer(ReportSummarySerializer):
         read_only_fields = fields
 
 
-class ReportCreateSerializer(serializers.Serializer):
+class ReportCreateSerializer(serializers.Serializer[Any]):
     start = serializers.DateField(help_text="First local date of the period.")
     end = serializers.DateField(help_text="Last local date of the period (inclusive, not future).")
     email = strict.BooleanField(default=False, help_text="Also email the subscribers.")
@@ -63,14 +65,14 @@ class ReportCreateSerializer(serializers.Serializer):
     retrieve=extend_schema(responses={200: ReportSerializer, 403: _ERRORS[403], 404: _ERRORS[404]}),
 )
 class RootCauseReportViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]
 ):
     """Root-cause reports: snapshots of every figure for a month or a date range. Readable by
     Quality, managers and admins; made on demand by Quality and admins."""
 
     pagination_class = ReportPagination
 
-    def get_serializer_class(self) -> type[serializers.Serializer]:
+    def get_serializer_class(self) -> type[serializers.Serializer[Any]]:
         return ReportSummarySerializer if self.action == "list" else ReportSerializer
 
     def get_queryset(self) -> QuerySet[RootCauseReport]:

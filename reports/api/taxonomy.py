@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -42,7 +44,7 @@ class TaxonomyNodeSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class TaxonomyCreateSerializer(serializers.Serializer):
+class TaxonomyCreateSerializer(serializers.Serializer[Any]):
     group = strict.SlugRelatedField(
         slug_field="code",
         queryset=RootCause.objects.filter(parent__isnull=True),
@@ -57,7 +59,7 @@ class TaxonomyCreateSerializer(serializers.Serializer):
     description = strict.CharField(required=False, allow_blank=True, default="")
 
 
-class TaxonomyUpdateSerializer(serializers.Serializer):
+class TaxonomyUpdateSerializer(serializers.Serializer[Any]):
     name_nl = strict.CharField(max_length=120, required=False)
     name_en = strict.CharField(max_length=120, required=False)
     description = strict.CharField(required=False, allow_blank=True)
@@ -69,7 +71,9 @@ class TaxonomyUpdateSerializer(serializers.Serializer):
         responses={200: TaxonomyNodeSerializer, 403: _ERRORS[403], 404: _ERRORS[404]}
     ),
 )
-class TaxonomyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class TaxonomyViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]
+):
     """Managing the root-cause taxonomy (Quality and admins): groups and causes with how many
     complaints use them; retire instead of delete once in use."""
 

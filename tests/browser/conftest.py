@@ -120,7 +120,7 @@ def playwright(
     pw = sync_playwright().start()
     for alias, contents in serialized.items():
         if contents is not None:
-            connections[alias]._test_serialized_contents = contents  # type: ignore[attr-defined]
+            connections[alias]._test_serialized_contents = contents
     if _pw_api_request_contexts:
         _pw_api_request_contexts.instrument(pw)
     yield pw

@@ -62,7 +62,7 @@ def _api_routes() -> list[tuple[str, URLPattern]]:
 def _methods(entry: URLPattern) -> set[str]:
     """The HTTP methods the view behind ``entry`` answers (besides HEAD)."""
     view = entry.callback
-    cls = view.cls  # type: ignore[attr-defined]
+    cls = view.cls
     allowed = set(cls.http_method_names) - {"head", "trace"}
     actions = getattr(view, "actions", None)
     offered = set(actions) if actions else {m for m in allowed if hasattr(cls, m)}

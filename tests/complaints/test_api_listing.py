@@ -89,7 +89,7 @@ def test_a_complaint_deleted_between_the_two_statements_is_left_out(varied):
     gone = varied[1].pk
     done: list[bool] = []
 
-    def delete_after_the_page(execute, sql_text, params, many, context):  # type: ignore[no-untyped-def]
+    def delete_after_the_page(execute, sql_text, params, many, context):
         result = execute(sql_text, params, many, context)
         if not done and sql_text.startswith('SELECT c."id" FROM'):
             done.append(True)

@@ -10,7 +10,7 @@ from accounts.models import User
 from tests.factories import make_complaint
 
 
-def boom(request):  # type: ignore[no-untyped-def]
+def boom(request):
     raise RuntimeError("kapot")
 
 
@@ -100,7 +100,7 @@ def test_web_url_names_do_not_shadow_the_apis():
 
     from complaints.web.urls import urlpatterns as web
 
-    def names(patterns, prefix=""):  # type: ignore[no-untyped-def]
+    def names(patterns, prefix=""):
         for entry in patterns:
             if isinstance(entry, URLResolver):
                 yield from names(entry.url_patterns, prefix + str(entry.pattern))
