@@ -1,9 +1,5 @@
 """The one-month follow-up (nazorg): scheduled at resolution, completed by the owner or by the
-customer's survey answer, or waived with a reason.
-
-The survey link's token is the invitation's random id, signed with the site's key: it says
-nothing about the complaint, a forged one fails before the database is asked, and the
-invitation row decides whether it is still valid (30 days) and unused.
+customer's survey answer (``survey``), or waived with a reason.
 """
 
 from __future__ import annotations
@@ -11,41 +7,23 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from complaints import clock, events, locks, policies
+from complaints import clock, events, policies
+from complaints.care import common
 from complaints.choices import Emotion
-from complaints.errors import (
-    ActionForbidden,
-    DomainError,
-    ErrorCollector,
-    TransitionNotAllowed,
-)
+from complaints.errors import ActionForbidden, ErrorCollector
 from complaints.models import (
     AnsweredVia,
     Complaint,
     EventType,
     FollowUp,
     FollowUpState,
-    Notification,
-    NotificationKind,
-    SurveyInvitation,
 )
 from complaints.scheduling import jobs
-from complaints.scheduling.dispatch import SURVEY_SALT
-
-
-class SurveyUnavailable(DomainError):
-    """The survey link is forged, expired, used already, or its follow-up is done."""
-
-    status_code = 400
-    code = "survey_unavailable"
-    default_message = _("This survey link is not valid.")
-
 
 _ENDED = {
     FollowUpState.COMPLETED: _("This follow-up has been completed already."),
@@ -83,24 +61,15 @@ def follow_up_cancel_open(locked: Complaint, *, now: datetime) -> None:
 
 def check_may_change_follow_up(follow_up: FollowUp, actor: User) -> None:
     """403 unless ``actor`` works the complaint; 409 unless the follow-up is still open."""
-    policies.ensure_can_work(actor, follow_up.complaint)
-    if follow_up.state != FollowUpState.SCHEDULED:
-        raise TransitionNotAllowed(_ENDED[FollowUpState(follow_up.state)])
+    common.check_may_change(follow_up, actor, ended=_ENDED)
 
 
-def _lock(follow_up: FollowUp, actor: User | None) -> FollowUp:
-    locks.complaints_key_share([follow_up.complaint_id])  # the complaint first (see locks)
-    locked = (
-        FollowUp.objects.select_for_update(of=("self",))
-        .select_related("complaint__owner__team", "complaint__customer")
-        .get(pk=follow_up.pk)
-    )
-    if actor is not None:
-        check_may_change_follow_up(locked, actor)
-    return locked
+def follow_up_lock(follow_up: FollowUp, actor: User | None) -> FollowUp:
+    """The follow-up locked for a change by ``actor``, or by the customer (None)."""
+    return common.lock(follow_up, actor, check=check_may_change_follow_up)
 
 
-def _check_nps(errors: ErrorCollector, nps: int | None, *, required: bool) -> None:
+def check_nps(errors: ErrorCollector, nps: int | None, *, required: bool) -> None:
     if nps is None:
         if required:
             errors.add("nps", _("Give the answer from 0 to 10."))
@@ -122,16 +91,16 @@ def follow_up_complete(
     and a note. ``nps`` may be None when the customer would not give a number."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = _lock(follow_up, actor)
+        locked = follow_up_lock(follow_up, actor)
         errors = ErrorCollector()
         if satisfied is None:
             errors.add("satisfied", _("Say whether the customer is satisfied now."))
-        _check_nps(errors, nps, required=False)
+        check_nps(errors, nps, required=False)
         errors.require("emotion_now", emotion_now)
         if emotion_now and emotion_now not in Emotion.values:
             errors.add("emotion_now", _("Choose one of the listed emotions."))
         errors.raise_if_any()
-        return _complete(
+        return complete_locked(
             locked,
             actor=actor,
             via=AnsweredVia.AGENT,
@@ -143,7 +112,7 @@ def follow_up_complete(
         )
 
 
-def _complete(
+def complete_locked(
     locked: FollowUp,
     *,
     actor: User | None,
@@ -154,25 +123,17 @@ def _complete(
     note: str,
     now: datetime,
 ) -> FollowUp:
-    locked.state = FollowUpState.COMPLETED
-    locked.satisfied = satisfied
-    locked.nps = nps
-    locked.emotion_now = emotion_now
-    locked.note = (note or "").strip()
-    locked.answered_via = via
-    locked.ended_at = now
-    locked.ended_by = actor
-    locked.save(
-        update_fields=[
-            "state",
-            "satisfied",
-            "nps",
-            "emotion_now",
-            "note",
-            "answered_via",
-            "ended_at",
-            "ended_by",
-        ]
+    """Complete a follow-up whose row the caller holds locked, the answer checked already."""
+    common.end(
+        locked,
+        state=FollowUpState.COMPLETED,
+        actor=actor,
+        at=now,
+        satisfied=satisfied,
+        nps=nps,
+        emotion_now=emotion_now,
+        note=(note or "").strip(),
+        answered_via=via,
     )
     events.follow_up_event(
         complaint=locked.complaint,
@@ -208,7 +169,7 @@ def follow_up_waive(
     """Skip the follow-up, with the reason (the customer asked not to be contacted)."""
     now = now or timezone.now()
     with transaction.atomic():
-        return waive_locked(_lock(follow_up, actor), actor=actor, reason=reason, now=now)
+        return waive_locked(follow_up_lock(follow_up, actor), actor=actor, reason=reason, now=now)
 
 
 def waive_locked(locked: FollowUp, *, actor: User, reason: str, now: datetime) -> FollowUp:
@@ -218,11 +179,7 @@ def waive_locked(locked: FollowUp, *, actor: User, reason: str, now: datetime) -
     errors = ErrorCollector()
     errors.require("reason", reason)
     errors.raise_if_any()
-    locked.state = FollowUpState.WAIVED
-    locked.waive_reason = reason.strip()
-    locked.ended_at = now
-    locked.ended_by = actor
-    locked.save(update_fields=["state", "waive_reason", "ended_at", "ended_by"])
+    common.end(locked, state=FollowUpState.WAIVED, actor=actor, at=now, waive_reason=reason.strip())
     events.follow_up_event(
         complaint=locked.complaint,
         type=EventType.FOLLOW_UP_WAIVED,
@@ -275,104 +232,3 @@ def closing_waits(follow_up: FollowUp) -> str:
         )
         % {"day": day}
     )
-
-
-# --- The customer's survey ---------------------------------------------------------------------
-
-
-def _invitation_id(token: str) -> str:
-    try:
-        return signing.Signer(salt=SURVEY_SALT).unsign(token)
-    except signing.BadSignature:
-        raise SurveyUnavailable(
-            _("This link is not valid. Please use the link from our email exactly as it is.")
-        ) from None
-
-
-def _check_invitation(invitation: SurveyInvitation | None, now: datetime) -> SurveyInvitation:
-    if invitation is None:
-        raise SurveyUnavailable(
-            _("This link is not valid. Please use the link from our email exactly as it is.")
-        )
-    if invitation.used_at is not None or invitation.follow_up.state == FollowUpState.COMPLETED:
-        raise SurveyUnavailable(_("This survey has been answered already. Thank you!"))
-    if invitation.follow_up.state != FollowUpState.SCHEDULED:
-        raise SurveyUnavailable(_("This survey is closed."))
-    if invitation.expires_at <= now:
-        raise SurveyUnavailable(_("This survey link has expired."))
-    return invitation
-
-
-def survey_get(*, token: str, now: datetime | None = None) -> SurveyInvitation:
-    """The invitation behind a survey link that may still be answered (only reads)."""
-    public_id = _invitation_id(token)
-    invitation = (
-        SurveyInvitation.objects.select_related("follow_up").filter(public_id=public_id).first()
-    )
-    return _check_invitation(invitation, now or timezone.now())
-
-
-def survey_language(token: str) -> str | None:
-    """The language of a survey link's invitation, whatever its state (for the page's words)."""
-    try:
-        public_id = signing.Signer(salt=SURVEY_SALT).unsign(token)
-    except signing.BadSignature:
-        return None
-    return (
-        SurveyInvitation.objects.filter(public_id=public_id)
-        .values_list("language", flat=True)
-        .first()
-    )
-
-
-def survey_submit(
-    *, token: str, nps: int | None, comment: str = "", now: datetime | None = None
-) -> FollowUp:
-    """The customer's answer: uses the link up and completes the follow-up."""
-    now = now or timezone.now()
-    public_id = _invitation_id(token)
-    errors = ErrorCollector()
-    _check_nps(errors, nps, required=True)
-    with transaction.atomic():
-        invitation = (
-            SurveyInvitation.objects.select_for_update()
-            .filter(public_id=public_id)
-            .select_related("follow_up")
-            .first()
-        )
-        if invitation is not None:
-            # The follow-up's lock (after its complaint's): the owner may be completing or
-            # waiving it right now, and the state is checked on the fresh row.
-            invitation.follow_up = _lock(invitation.follow_up, None)
-        _check_invitation(invitation, now)
-        errors.raise_if_any()
-        assert invitation is not None
-        SurveyInvitation.objects.filter(pk=invitation.pk).update(used_at=now)
-        follow_up = _complete(
-            invitation.follow_up,
-            actor=None,
-            via=AnsweredVia.SURVEY,
-            satisfied=None,
-            nps=nps,
-            emotion_now="",
-            note=comment,
-            now=now,
-        )
-        complaint = follow_up.complaint
-        Notification.objects.get_or_create(
-            key=f"survey_answered:{follow_up.pk}:{follow_up.owner_id}",
-            defaults={
-                "recipient_id": follow_up.owner_id,
-                "kind": NotificationKind.SURVEY_ANSWERED,
-                "complaint": complaint,
-                "follow_up": follow_up,
-                "payload": {
-                    "reference": complaint.reference,
-                    "subject": complaint.subject,
-                    "customer": complaint.customer.name,
-                    "nps": nps,
-                },
-                "created_at": now,
-            },
-        )
-    return follow_up

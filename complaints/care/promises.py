@@ -1,9 +1,9 @@
 """Callback promises: make, keep, reschedule when the customer was unreachable, cancel.
 
 Each write refuses in the usual order (permission 403, state 409, data 400) before writing
-anything, locks the rows it changes, and writes the record, its audit event and its due work
-(``complaints.scheduling.jobs``) in one transaction. Marking a promise broken is the
-dispatcher's work (``complaints.scheduling.dispatch``).
+anything, locks the rows it changes (``common.lock``), and writes the record, its audit event
+and its due work (``complaints.scheduling.jobs``) in one transaction. Marking a promise broken
+is the dispatcher's work (``complaints.scheduling.dispatch``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from complaints import clock, events, locks, policies
+from complaints import clock, events, policies
+from complaints.care import common
 from complaints.choices import CONTACT_BY, Channel
 from complaints.errors import ErrorCollector, TransitionNotAllowed
 from complaints.models import (
@@ -52,9 +53,7 @@ def check_may_promise(complaint: Complaint, actor: User) -> None:
 
 def check_may_change_promise(promise: CallbackPromise, actor: User) -> None:
     """403 unless ``actor`` works the promise's complaint; 409 unless it is still scheduled."""
-    policies.ensure_can_work(actor, promise.complaint)
-    if promise.state != PromiseState.SCHEDULED:
-        raise TransitionNotAllowed(_NOT_SCHEDULED[PromiseState(promise.state)])
+    common.check_may_change(promise, actor, ended=_NOT_SCHEDULED)
 
 
 def _check_due_at(
@@ -165,16 +164,8 @@ def promise_create(
 
 
 def _lock(promise: CallbackPromise, actor: User) -> CallbackPromise:
-    # The dispatcher may be marking this promise broken right now: the row lock makes the two
-    # take turns, and the state is checked again on the fresh row. The complaint comes first.
-    locks.complaints_key_share([promise.complaint_id])
-    locked = (
-        CallbackPromise.objects.select_for_update(of=("self",))
-        .select_related("complaint__owner__team", "complaint__customer")
-        .get(pk=promise.pk)
-    )
-    check_may_change_promise(locked, actor)
-    return locked
+    # The dispatcher may be marking this promise broken right now (see ``common.lock``).
+    return common.lock(promise, actor, check=check_may_change_promise)
 
 
 def promise_keep(
@@ -198,12 +189,15 @@ def promise_keep(
         elif kept_at < locked.created_at - _CLOCK_SKEW:
             errors.add("kept_at", _("A promise cannot be kept before it was made."))
         errors.raise_if_any()
-        locked.state = PromiseState.KEPT
-        locked.ended_at = kept_at
-        locked.ended_by = actor
-        locked.delay = max(clock.elapsed(locked.due_at, kept_at), timedelta(0))  # real time
-        locked.note = (note or "").strip()
-        locked.save(update_fields=["state", "ended_at", "ended_by", "delay", "note"])
+        delay = max(clock.elapsed(locked.due_at, kept_at), timedelta(0))  # real time
+        common.end(
+            locked,
+            state=PromiseState.KEPT,
+            actor=actor,
+            at=kept_at,
+            delay=delay,
+            note=(note or "").strip(),
+        )
         events.promise_event(
             complaint=locked.complaint,
             type=EventType.PROMISE_KEPT,
@@ -211,7 +205,7 @@ def promise_keep(
             at=now,
             promise=locked,
             kept_at=kept_at,
-            delay_seconds=int(locked.delay.total_seconds()),
+            delay_seconds=int(delay.total_seconds()),
         )
     return locked
 
@@ -241,11 +235,9 @@ def promise_reschedule(
         _check_due_at(errors, "due_at", due_at, now)
         errors.raise_if_any()
         assert due_at is not None
-        locked.state = PromiseState.UNREACHABLE
-        locked.ended_at = now
-        locked.ended_by = actor
-        locked.note = (note or "").strip()
-        locked.save(update_fields=["state", "ended_at", "ended_by", "note"])
+        common.end(
+            locked, state=PromiseState.UNREACHABLE, actor=actor, at=now, note=(note or "").strip()
+        )
         new = promise_add(
             complaint,
             actor=actor,
@@ -280,11 +272,9 @@ def promise_cancel(
         errors = ErrorCollector()
         errors.require("reason", reason)
         errors.raise_if_any()
-        locked.state = PromiseState.CANCELLED
-        locked.ended_at = now
-        locked.ended_by = actor
-        locked.cancel_reason = reason.strip()
-        locked.save(update_fields=["state", "ended_at", "ended_by", "cancel_reason"])
+        common.end(
+            locked, state=PromiseState.CANCELLED, actor=actor, at=now, cancel_reason=reason.strip()
+        )
         events.promise_event(
             complaint=locked.complaint,
             type=EventType.PROMISE_CANCELLED,
