@@ -8,7 +8,6 @@ order of refusals: 404 (not visible), 403 (not allowed), 409 (not in a state for
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import django_filters
@@ -203,41 +202,36 @@ class FollowUpFilter(_DueFilter):
 Item = TypeVar("Item", CallbackPromise, FollowUp)
 
 
-@dataclass(frozen=True)
-class _Reads(Generic[Item]):
-    """How a view set reaches its rows: the list a user may see, one of them (404 when out of
-    sight), and the check before a change (403/409)."""
+class _DueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet, Generic[Item]):
+    """A list of due contacts, soonest first, with one of them and the changes on it.
 
-    model: type[Item]
+    A view set names its selectors (``items`` a user may see, one ``item`` or 404) and the
+    check before a change (403/409); the model is its serializer's."""
+
+    pagination_class = DueOrderPagination
     items: Callable[..., QuerySet[Item]]
     item: Callable[..., Item]
     check_may_change: Callable[[Item, User], None]
 
-
-class _DueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet, Generic[Item]):
-    """A list of due contacts, soonest first, with one of them and the changes on it."""
-
-    pagination_class = DueOrderPagination
-    reads: _Reads[Item]
-
     def get_queryset(self) -> QuerySet[Item]:
         if getattr(self, "swagger_fake_view", False):
-            return self.reads.model.objects.none()
-        return self.reads.items(user=_actor(self.request))
+            serializer: Any = self.get_serializer_class()  # a ModelSerializer
+            return serializer.Meta.model.objects.none()
+        return self.items(user=_actor(self.request))
 
     def get_object(self) -> Item:
-        return self.reads.item(user=_actor(self.request), pk=int(self.kwargs["pk"]))
+        return self.item(user=_actor(self.request), pk=int(self.kwargs["pk"]))
 
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(self.get_serializer_class()(self.get_object()).data)
 
     def _act(self, request: Request) -> Item:
         item = self.get_object()
-        self.reads.check_may_change(item, _actor(request))
+        self.check_may_change(item, _actor(request))
         return item
 
     def _answer(self, item: Item, code: int = status.HTTP_200_OK) -> Response:
-        fresh = self.reads.items(user=_actor(self.request)).get(pk=item.pk)
+        fresh = self.items(user=_actor(self.request)).get(pk=item.pk)
         return Response(self.get_serializer_class()(fresh).data, status=code)
 
 
@@ -248,12 +242,9 @@ class PromiseViewSet(_DueViewSet[CallbackPromise]):
 
     serializer_class = PromiseSerializer
     filterset_class = PromiseFilter
-    reads = _Reads(
-        CallbackPromise,
-        items=selectors.promise_list,
-        item=selectors.promise_get_for_user,
-        check_may_change=promises.check_may_change_promise,
-    )
+    items = staticmethod(selectors.promise_list)
+    item = staticmethod(selectors.promise_get_for_user)
+    check_may_change = staticmethod(promises.check_may_change_promise)
 
     @extend_schema(
         request=PromiseCreateSerializer, responses={201: PromiseSerializer, **_STATE_ERRORS}
@@ -302,12 +293,9 @@ class FollowUpViewSet(_DueViewSet[FollowUp]):
 
     serializer_class = FollowUpSerializer
     filterset_class = FollowUpFilter
-    reads = _Reads(
-        FollowUp,
-        items=selectors.follow_up_list,
-        item=selectors.follow_up_get_for_user,
-        check_may_change=followups.check_may_change_follow_up,
-    )
+    items = staticmethod(selectors.follow_up_list)
+    item = staticmethod(selectors.follow_up_get_for_user)
+    check_may_change = staticmethod(followups.check_may_change_follow_up)
 
     @extend_schema(
         request=FollowUpCompleteSerializer, responses={200: FollowUpSerializer, **_STATE_ERRORS}

@@ -12,17 +12,17 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from complaints import clock, events, policies
+from complaints import clock, policies
 from complaints.care import common
 from complaints.choices import Emotion
 from complaints.errors import ActionForbidden, ErrorCollector
 from complaints.models import (
     AnsweredVia,
     Complaint,
-    EventType,
     FollowUp,
     FollowUpState,
 )
+from complaints.models.followups import nps_category
 from complaints.scheduling import jobs
 
 _ENDED = {
@@ -124,30 +124,24 @@ def complete_locked(
     now: datetime,
 ) -> FollowUp:
     """Complete a follow-up whose row the caller holds locked, the answer checked already."""
-    common.end(
+    return common.end(
         locked,
         state=FollowUpState.COMPLETED,
         actor=actor,
-        at=now,
+        now=now,
+        details={
+            "via": via,
+            "satisfied": satisfied,
+            "nps": nps,
+            "nps_category": nps_category(nps),
+            "emotion_now": emotion_now,
+        },
         satisfied=satisfied,
         nps=nps,
         emotion_now=emotion_now,
         note=(note or "").strip(),
         answered_via=via,
     )
-    events.follow_up_event(
-        complaint=locked.complaint,
-        type=EventType.FOLLOW_UP_COMPLETED,
-        actor=actor,
-        at=now,
-        follow_up=locked,
-        via=via,
-        satisfied=satisfied,
-        nps=nps,
-        nps_category=locked.nps_category,
-        emotion_now=emotion_now,
-    )
-    return locked
 
 
 def check_may_waive(follow_up: FollowUp, actor: User, *, now: datetime) -> None:
@@ -176,20 +170,10 @@ def waive_locked(locked: FollowUp, *, actor: User, reason: str, now: datetime) -
     """Waive a follow-up whose row (and its complaint's) the caller holds locked: permission
     first (403), then the reason (400); nothing is written when either refuses."""
     check_may_waive(locked, actor, now=now)
-    errors = ErrorCollector()
-    errors.require("reason", reason)
-    errors.raise_if_any()
-    common.end(locked, state=FollowUpState.WAIVED, actor=actor, at=now, waive_reason=reason.strip())
-    events.follow_up_event(
-        complaint=locked.complaint,
-        type=EventType.FOLLOW_UP_WAIVED,
-        actor=actor,
-        at=now,
-        follow_up=locked,
-        reason=locked.waive_reason,
-        early=now < locked.due_at,
+    early = now < locked.due_at
+    return common.end_for_reason(
+        locked, state=FollowUpState.WAIVED, reason=reason, actor=actor, now=now, early=early
     )
-    return locked
 
 
 # --- Closing waits for the follow-up -----------------------------------------------------------

@@ -190,24 +190,16 @@ def promise_keep(
             errors.add("kept_at", _("A promise cannot be kept before it was made."))
         errors.raise_if_any()
         delay = max(clock.elapsed(locked.due_at, kept_at), timedelta(0))  # real time
-        common.end(
+        return common.end(
             locked,
             state=PromiseState.KEPT,
             actor=actor,
-            at=kept_at,
+            now=now,
+            ended_at=kept_at,
+            details={"kept_at": kept_at, "delay_seconds": int(delay.total_seconds())},
             delay=delay,
             note=(note or "").strip(),
         )
-        events.promise_event(
-            complaint=locked.complaint,
-            type=EventType.PROMISE_KEPT,
-            actor=actor,
-            at=now,
-            promise=locked,
-            kept_at=kept_at,
-            delay_seconds=int(delay.total_seconds()),
-        )
-    return locked
 
 
 def promise_reschedule(
@@ -235,9 +227,7 @@ def promise_reschedule(
         _check_due_at(errors, "due_at", due_at, now)
         errors.raise_if_any()
         assert due_at is not None
-        common.end(
-            locked, state=PromiseState.UNREACHABLE, actor=actor, at=now, note=(note or "").strip()
-        )
+        # The new promise first, so that the old one's ending can name it.
         new = promise_add(
             complaint,
             actor=actor,
@@ -249,15 +239,14 @@ def promise_reschedule(
             rescheduled_from=locked,
             now=now,
         )
-        events.promise_event(
-            complaint=complaint,
-            type=EventType.PROMISE_UNREACHABLE,
+        note = (note or "").strip()
+        common.end(
+            locked,
+            state=PromiseState.UNREACHABLE,
             actor=actor,
-            at=now,
-            promise=locked,
-            new_promise_id=new.pk,
-            new_due_at=due_at,
-            note=locked.note,
+            now=now,
+            details={"new_promise_id": new.pk, "new_due_at": due_at, "note": note},
+            note=note,
         )
     return new
 
@@ -269,18 +258,6 @@ def promise_cancel(
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock(promise, actor)
-        errors = ErrorCollector()
-        errors.require("reason", reason)
-        errors.raise_if_any()
-        common.end(
-            locked, state=PromiseState.CANCELLED, actor=actor, at=now, cancel_reason=reason.strip()
+        return common.end_for_reason(
+            locked, state=PromiseState.CANCELLED, reason=reason, actor=actor, now=now
         )
-        events.promise_event(
-            complaint=locked.complaint,
-            type=EventType.PROMISE_CANCELLED,
-            actor=actor,
-            at=now,
-            promise=locked,
-            reason=locked.cancel_reason,
-        )
-    return locked
