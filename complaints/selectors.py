@@ -12,11 +12,9 @@ from django.utils import timezone
 from accounts.models import User
 from complaints import policies
 from complaints.models import (
-    CallbackPromise,
     Complaint,
     ComplaintEvent,
     Customer,
-    FollowUp,
     Interaction,
     RootCause,
 )
@@ -111,68 +109,3 @@ def root_cause_choices(*, include_retired: bool = False) -> QuerySet[RootCause]:
     """The causes that can be given when resolving (level two of the taxonomy)."""
     qs = RootCause.objects.filter(parent__isnull=False).select_related("parent")
     return qs if include_retired else qs.filter(active=True, parent__active=True)
-
-
-# --- Promises, follow-ups ----------------------------------------------------------------------
-
-
-def _on_visible_complaints(user: User) -> Q:
-    q = policies.visible_complaints_q(user)
-    return Q() if q is None else Q(complaint__in=Complaint.objects.filter(q).values("pk"))
-
-
-def promise_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[CallbackPromise]:
-    """The callback promises on complaints ``user`` may see, soonest first.
-
-    Filters: ``state`` (a value or a list), ``owner`` (a user), ``complaint`` (a reference),
-    ``due_after`` / ``due_before`` (moments).
-    """
-    filters = filters or {}
-    qs = CallbackPromise.objects.filter(_on_visible_complaints(user)).select_related(
-        "complaint__customer", "owner__team", "created_by", "ended_by"
-    )
-    if states := filters.get("state"):
-        qs = qs.filter(state__in=states if isinstance(states, list | tuple) else [states])
-    if owner := filters.get("owner"):
-        qs = qs.filter(owner=owner)
-    if reference := filters.get("complaint"):
-        qs = qs.filter(complaint__reference=reference)
-    if due_after := filters.get("due_after"):
-        qs = qs.filter(due_at__gte=due_after)
-    if due_before := filters.get("due_before"):
-        qs = qs.filter(due_at__lt=due_before)
-    return qs.order_by("due_at", "id")
-
-
-def promise_get_for_user(*, user: User, pk: int) -> CallbackPromise:
-    """One promise, or 404 when it does not exist or its complaint is out of ``user``'s sight."""
-    promise = promise_list(user=user).filter(pk=pk).first()
-    if promise is None:
-        raise Http404
-    return promise
-
-
-def follow_up_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[FollowUp]:
-    """The follow-ups on complaints ``user`` may see, soonest first (same filters as promises)."""
-    filters = filters or {}
-    qs = FollowUp.objects.filter(_on_visible_complaints(user)).select_related(
-        "complaint__customer", "owner__team", "ended_by"
-    )
-    if states := filters.get("state"):
-        qs = qs.filter(state__in=states if isinstance(states, list | tuple) else [states])
-    if owner := filters.get("owner"):
-        qs = qs.filter(owner=owner)
-    if reference := filters.get("complaint"):
-        qs = qs.filter(complaint__reference=reference)
-    if due_after := filters.get("due_after"):
-        qs = qs.filter(due_at__gte=due_after)
-    if due_before := filters.get("due_before"):
-        qs = qs.filter(due_at__lt=due_before)
-    return qs.order_by("due_at", "id")
-
-
-def follow_up_get_for_user(*, user: User, pk: int) -> FollowUp:
-    follow_up = follow_up_list(user=user).filter(pk=pk).first()
-    if follow_up is None:
-        raise Http404
-    return follow_up

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from complaints import events, followups, policies, promises
+from complaints import events, policies
+from complaints.care import followups, promises
 from complaints.choices import Balance, Emotion, Liability, Outcome, RequestDomain, Wish
 from complaints.errors import ErrorCollector, FollowUpAwaited, TransitionNotAllowed
 from complaints.models import (

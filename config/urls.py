@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api import MeView
-from complaints.survey import survey
+from complaints.web.survey import survey
 
 
 @extend_schema(exclude=True)

@@ -117,7 +117,7 @@ PATH = ["understand", "apologise", "solve", "resolve", "close"]
 
 def follow_up_done(complaint: Complaint, *, actor: User | None = None, nps: int = 9) -> None:
     """Complete the resolved complaint's scheduled follow-up, as its owner would a month on."""
-    from complaints import followups
+    from complaints.care import followups
 
     follow_up = followups.follow_up_awaited(complaint)
     assert follow_up is not None, "the complaint has no scheduled follow-up"

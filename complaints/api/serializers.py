@@ -12,8 +12,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
-from complaints import followups, policies
+from complaints import policies
 from complaints.api import fields as strict
+from complaints.care import followups
 from complaints.choices import (
     Balance,
     Channel,

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
+from complaints.api.care import FollowUpViewSet, PromiseViewSet
 from complaints.api.coulance import CoulanceRequestViewSet
 from complaints.api.coulance_letters import CoulanceLetterViewSet
 from complaints.api.notifications import NotificationViewSet
-from complaints.api.promises import FollowUpViewSet, PromiseViewSet
 from complaints.api.routers import Router
 from complaints.api.views import ComplaintViewSet, CustomerViewSet, RootCauseViewSet
 

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from complaints import followups, promises, services, workflow
+from complaints import services, workflow
+from complaints.care import followups, promises
 from complaints.choices import Liability
 from complaints.coulance import services as coulance
 from complaints.demo import history

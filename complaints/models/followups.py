@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import Emotion
+from complaints.models.care import complaint_link, ended_by_link, owner_link, state_field
 
 
 class FollowUpState(models.TextChoices):
@@ -42,26 +42,13 @@ def nps_category(score: int | None) -> NpsCategory | None:
 class FollowUp(models.Model):
     """A month after resolution (configurable), ask how the customer feels now.
 
-    Only ``complaints.followups`` (and the dispatcher, when it comes due) writes it.
+    Only ``complaints.care.followups`` (and the dispatcher, when it comes due) writes it.
     """
 
-    complaint = models.ForeignKey(
-        "complaints.Complaint", on_delete=models.CASCADE, related_name="follow_ups"
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
-        on_delete=models.PROTECT,
-        related_name="follow_ups",
-    )
+    complaint = complaint_link(related_name="follow_ups")
+    owner = owner_link(related_name="follow_ups")
     due_at = models.DateTimeField(_("due at"))
-    state = models.CharField(
-        _("state"),
-        max_length=20,
-        choices=FollowUpState.choices,
-        default=FollowUpState.SCHEDULED,
-        editable=False,
-    )
+    state = state_field(FollowUpState)
     send_survey = models.BooleanField(
         _("email the customer a survey"),
         default=True,
@@ -86,15 +73,7 @@ class FollowUp(models.Model):
     )
     waive_reason = models.TextField(_("reason for waiving"), blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
-    ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("ended by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=_("Empty when the customer answered the survey."),
-    )
+    ended_by = ended_by_link(help_text=_("Empty when the customer answered the survey."))
 
     class Meta:
         ordering = ["due_at", "id"]

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import Channel
+from complaints.models.care import complaint_link, ended_by_link, owner_link, state_field
 
 
 class PromiseState(models.TextChoices):
@@ -29,18 +30,12 @@ class PromiseOrigin(models.TextChoices):
 class CallbackPromise(models.Model):
     """“I'll call you back tomorrow at 15:00”: a due moment, a channel, a purpose, an owner.
 
-    Only ``complaints.promises`` (and the dispatcher, for reminders and breaking) writes it.
+    Only ``complaints.care.promises`` (and the dispatcher, for reminders and breaking) writes
+    it.
     """
 
-    complaint = models.ForeignKey(
-        "complaints.Complaint", on_delete=models.CASCADE, related_name="promises"
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
-        on_delete=models.PROTECT,
-        related_name="callback_promises",
-    )
+    complaint = complaint_link(related_name="promises")
+    owner = owner_link(related_name="callback_promises")
     due_at = models.DateTimeField(_("due at"))
     channel = models.CharField(
         _("channel"), max_length=20, choices=Channel.choices, default=Channel.PHONE
@@ -54,13 +49,7 @@ class CallbackPromise(models.Model):
         default=False,
         help_text=_("Send the customer an email that we will contact them at this moment."),
     )
-    state = models.CharField(
-        _("state"),
-        max_length=20,
-        choices=PromiseState.choices,
-        default=PromiseState.SCHEDULED,
-        editable=False,
-    )
+    state = state_field(PromiseState)
     rescheduled_from = models.OneToOneField(
         "self",
         verbose_name=_("rescheduled from"),
@@ -80,14 +69,7 @@ class CallbackPromise(models.Model):
     reminded_at = models.DateTimeField(_("owner reminded at"), null=True, blank=True)
     # How it ended: the moment, who ended it (empty when the system marked it broken), why.
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
-    ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("ended by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    ended_by = ended_by_link()
     delay = models.DurationField(
         _("delay"), null=True, blank=True, help_text=_("How late a kept promise was kept.")
     )

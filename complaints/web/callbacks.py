@@ -1,7 +1,7 @@
 """The promises side of the web interface: my callbacks today, follow-ups due, the manager's
 broken promises and the notification list.
 
-Every change goes through ``complaints.promises``, ``complaints.followups`` and
+Every change goes through ``complaints.care.promises``, ``complaints.care.followups`` and
 ``complaints.notifications``; a refusal comes back in words as a message on the page.
 """
 
@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from complaints import followups, notifications, promises
+from complaints import notifications
+from complaints.care import followups, promises
 from complaints.choices import Emotion
 from complaints.errors import ActionForbidden, DomainError
 from complaints.models import CallbackPromise, FollowUp, Notification

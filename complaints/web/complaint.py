@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from complaints import followups, policies, privacy, selectors, services, workflow
+from complaints import policies, privacy, selectors, services, workflow
+from complaints.care import followups
 from complaints.choices import InteractionKind
 from complaints.coulance import selectors as coulance_selectors
 from complaints.errors import ActionForbidden, InvalidData, TransitionNotAllowed

@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
-from complaints import promises, services, workflow
+from complaints import services, workflow
+from complaints.care import promises
 from complaints.coulance import services as coulance
 from complaints.models import Complaint, Customer, Notification, NotificationKind
 from complaints.scheduling import outbox

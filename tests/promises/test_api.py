@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from complaints import promises
+from complaints.care import promises
 from complaints.models import FollowUpState, Notification, PromiseState
 from tests.complaints.dbstate import db_changes, db_snapshot
 from tests.factories import make_complaint

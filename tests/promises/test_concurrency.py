@@ -15,7 +15,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from complaints import promises, services
+from complaints import services
+from complaints.care import promises
 from complaints.errors import TransitionNotAllowed
 from complaints.models import (
     CallbackPromise,

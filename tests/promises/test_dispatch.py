@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from complaints import promises, services, workflow
+from complaints import services, workflow
+from complaints.care import promises
 from complaints.models import (
     CallbackPromise,
     Complaint,

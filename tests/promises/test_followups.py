@@ -10,7 +10,8 @@ from django.core import mail
 from django.test import Client
 from django.utils import translation
 
-from complaints import followups, workflow
+from complaints import workflow
+from complaints.care import followups
 from complaints.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints.models import (
     AnsweredVia,

@@ -8,7 +8,8 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
-from complaints import promises, services
+from complaints import services
+from complaints.care import promises
 from complaints.choices import CONTACT_BY, Channel
 from complaints.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints.models import (
@@ -140,6 +141,43 @@ def test_cancelling_needs_a_reason(agent):
         promises.promise_cancel(promise=promise, actor=agent, reason=" ")
     cancelled = promises.promise_cancel(promise=promise, actor=agent, reason="Klant belt zelf")
     assert (cancelled.state, cancelled.cancel_reason) == (PromiseState.CANCELLED, "Klant belt zelf")
+
+
+def test_each_ending_of_a_promise_is_one_event_in_the_history_with_its_details(agent, clock):
+    [first] = solving(agent, promised_at=T0 + timedelta(hours=2)).promises.all()
+    clock.shift(timedelta(hours=2, minutes=5))
+    second = promises.promise_reschedule(
+        promise=first, actor=agent, due_at=T0 + timedelta(days=2), note=" Voicemail "
+    )
+    kept = promises.promise_keep(promise=second, actor=agent)
+    third = promises.promise_create(
+        complaint=first.complaint, actor=agent, due_at=T0 + timedelta(days=3), purpose="Nog eens"
+    )
+    promises.promise_cancel(promise=third, actor=agent, reason=" Klant belt zelf ")
+
+    ended = list(
+        first.complaint.events.filter(
+            type__in=[
+                EventType.PROMISE_UNREACHABLE,
+                EventType.PROMISE_KEPT,
+                EventType.PROMISE_CANCELLED,
+            ]
+        ).order_by("id")
+    )
+    assert [event.type for event in ended] == [
+        EventType.PROMISE_UNREACHABLE,
+        EventType.PROMISE_KEPT,
+        EventType.PROMISE_CANCELLED,
+    ]
+    endings = {event.type: (event.actor, event.payload) for event in ended}
+    unreachable = endings[EventType.PROMISE_UNREACHABLE][1]
+    assert (unreachable["promise_id"], unreachable["new_promise_id"]) == (first.pk, second.pk)
+    assert unreachable["note"] == "Voicemail"
+    kept_payload = endings[EventType.PROMISE_KEPT][1]
+    assert (kept_payload["promise_id"], kept_payload["delay_seconds"]) == (kept.pk, 0)
+    cancelled = endings[EventType.PROMISE_CANCELLED][1]
+    assert (cancelled["promise_id"], cancelled["reason"]) == (third.pk, "Klant belt zelf")
+    assert {actor for actor, _payload in endings.values()} == {agent}
 
 
 def test_the_customer_can_be_told_when_we_will_call(agent, django_capture_on_commit_callbacks):

@@ -1,9 +1,9 @@
 """Callback promises: make, keep, reschedule when the customer was unreachable, cancel.
 
 Each write refuses in the usual order (permission 403, state 409, data 400) before writing
-anything, locks the rows it changes, and writes the record, its audit event and its due work
-(``complaints.scheduling.jobs``) in one transaction. Marking a promise broken is the
-dispatcher's work (``complaints.scheduling.dispatch``).
+anything, locks the rows it changes (``common.lock``), and writes the record, its audit event
+and its due work (``complaints.scheduling.jobs``) in one transaction. Marking a promise broken
+is the dispatcher's work (``complaints.scheduling.dispatch``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from complaints import clock, events, locks, policies
+from complaints import clock, events, policies
+from complaints.care import common
 from complaints.choices import CONTACT_BY, Channel
 from complaints.errors import ErrorCollector, TransitionNotAllowed
 from complaints.models import (
@@ -52,9 +53,7 @@ def check_may_promise(complaint: Complaint, actor: User) -> None:
 
 def check_may_change_promise(promise: CallbackPromise, actor: User) -> None:
     """403 unless ``actor`` works the promise's complaint; 409 unless it is still scheduled."""
-    policies.ensure_can_work(actor, promise.complaint)
-    if promise.state != PromiseState.SCHEDULED:
-        raise TransitionNotAllowed(_NOT_SCHEDULED[PromiseState(promise.state)])
+    common.check_may_change(promise, actor, ended=_NOT_SCHEDULED)
 
 
 def _check_due_at(
@@ -165,16 +164,8 @@ def promise_create(
 
 
 def _lock(promise: CallbackPromise, actor: User) -> CallbackPromise:
-    # The dispatcher may be marking this promise broken right now: the row lock makes the two
-    # take turns, and the state is checked again on the fresh row. The complaint comes first.
-    locks.complaints_key_share([promise.complaint_id])
-    locked = (
-        CallbackPromise.objects.select_for_update(of=("self",))
-        .select_related("complaint__owner__team", "complaint__customer")
-        .get(pk=promise.pk)
-    )
-    check_may_change_promise(locked, actor)
-    return locked
+    # The dispatcher may be marking this promise broken right now (see ``common.lock``).
+    return common.lock(promise, actor, check=check_may_change_promise)
 
 
 def promise_keep(
@@ -198,22 +189,17 @@ def promise_keep(
         elif kept_at < locked.created_at - _CLOCK_SKEW:
             errors.add("kept_at", _("A promise cannot be kept before it was made."))
         errors.raise_if_any()
-        locked.state = PromiseState.KEPT
-        locked.ended_at = kept_at
-        locked.ended_by = actor
-        locked.delay = max(clock.elapsed(locked.due_at, kept_at), timedelta(0))  # real time
-        locked.note = (note or "").strip()
-        locked.save(update_fields=["state", "ended_at", "ended_by", "delay", "note"])
-        events.promise_event(
-            complaint=locked.complaint,
-            type=EventType.PROMISE_KEPT,
+        delay = max(clock.elapsed(locked.due_at, kept_at), timedelta(0))  # real time
+        return common.end(
+            locked,
+            state=PromiseState.KEPT,
             actor=actor,
-            at=now,
-            promise=locked,
-            kept_at=kept_at,
-            delay_seconds=int(locked.delay.total_seconds()),
+            now=now,
+            ended_at=kept_at,
+            details={"kept_at": kept_at, "delay_seconds": int(delay.total_seconds())},
+            delay=delay,
+            note=(note or "").strip(),
         )
-    return locked
 
 
 def promise_reschedule(
@@ -241,11 +227,7 @@ def promise_reschedule(
         _check_due_at(errors, "due_at", due_at, now)
         errors.raise_if_any()
         assert due_at is not None
-        locked.state = PromiseState.UNREACHABLE
-        locked.ended_at = now
-        locked.ended_by = actor
-        locked.note = (note or "").strip()
-        locked.save(update_fields=["state", "ended_at", "ended_by", "note"])
+        # The new promise first, so that the old one's ending can name it.
         new = promise_add(
             complaint,
             actor=actor,
@@ -257,15 +239,14 @@ def promise_reschedule(
             rescheduled_from=locked,
             now=now,
         )
-        events.promise_event(
-            complaint=complaint,
-            type=EventType.PROMISE_UNREACHABLE,
+        note = (note or "").strip()
+        common.end(
+            locked,
+            state=PromiseState.UNREACHABLE,
             actor=actor,
-            at=now,
-            promise=locked,
-            new_promise_id=new.pk,
-            new_due_at=due_at,
-            note=locked.note,
+            now=now,
+            details={"new_promise_id": new.pk, "new_due_at": due_at, "note": note},
+            note=note,
         )
     return new
 
@@ -277,20 +258,6 @@ def promise_cancel(
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock(promise, actor)
-        errors = ErrorCollector()
-        errors.require("reason", reason)
-        errors.raise_if_any()
-        locked.state = PromiseState.CANCELLED
-        locked.ended_at = now
-        locked.ended_by = actor
-        locked.cancel_reason = reason.strip()
-        locked.save(update_fields=["state", "ended_at", "ended_by", "cancel_reason"])
-        events.promise_event(
-            complaint=locked.complaint,
-            type=EventType.PROMISE_CANCELLED,
-            actor=actor,
-            at=now,
-            promise=locked,
-            reason=locked.cancel_reason,
+        return common.end_for_reason(
+            locked, state=PromiseState.CANCELLED, reason=reason, actor=actor, now=now
         )
-    return locked

@@ -1,30 +1,33 @@
 """REST endpoints for callback promises and follow-ups (notifications: ``notifications``).
 
-Refusals come in the usual order: 404 (not visible), 403 (not allowed), 409 (not in a state for
-this), then 400 (the data); the services check again under their row locks.
+Both are lists of due contacts with the same filters, the same way to one of them and the same
+order of refusals: 404 (not visible), 403 (not allowed), 409 (not in a state for this), then
+400 (the data); the services (``complaints.care``) check again under their row locks.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 import django_filters
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from complaints import followups, promises, selectors
+from accounts.models import User
 from complaints.api import fields as strict
 from complaints.api.common import FilterSet, complaint_named, error_responses, reference_field
 from complaints.api.common import actor as _actor
 from complaints.api.common import valid as _valid
 from complaints.api.pagination import DueOrderPagination
 from complaints.api.serializers import ModelSerializer, UserSummarySerializer
+from complaints.care import followups, promises, selectors
 from complaints.choices import Channel, Emotion
 from complaints.errors import InvalidData
 from complaints.models import CallbackPromise, FollowUp, FollowUpState, PromiseState
@@ -168,22 +171,14 @@ class _DueFilter(FilterSet):
         owner = data.get("owner")
         if owner is not None:
             if owner == "me":
-                data["owner"] = self.request.user.pk if self.request else None
+                if self.request is None:
+                    return queryset.none()  # “me” is nobody without a request
+                data["owner"] = self.request.user.pk
             elif str(owner).isdigit():
                 data["owner"] = int(owner)
             else:
                 raise InvalidData({"owner": [_("Give a user id or “me”.")]})
-        if "state" in data:
-            queryset = queryset.filter(state__in=data.pop("state"))
-        if "owner" in data:
-            queryset = queryset.filter(owner=data["owner"])
-        if "complaint" in data:
-            queryset = queryset.filter(complaint__reference=data["complaint"])
-        if "due_after" in data:
-            queryset = queryset.filter(due_at__gte=data["due_after"])
-        if "due_before" in data:
-            queryset = queryset.filter(due_at__lt=data["due_before"])
-        return queryset
+        return selectors.due_filter(queryset, data)
 
 
 class PromiseFilter(_DueFilter):
@@ -204,26 +199,52 @@ class FollowUpFilter(_DueFilter):
 
 # --- Views -------------------------------------------------------------------------------------
 
+Item = TypeVar("Item", CallbackPromise, FollowUp)
 
-class PromiseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+
+class _DueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet, Generic[Item]):
+    """A list of due contacts, soonest first, with one of them and the changes on it.
+
+    A view set names its selectors (``items`` a user may see, one ``item`` or 404) and the
+    check before a change (403/409); the model is its serializer's."""
+
+    pagination_class = DueOrderPagination
+    items: Callable[..., QuerySet[Item]]
+    item: Callable[..., Item]
+    check_may_change: Callable[[Item, User], None]
+
+    def get_queryset(self) -> QuerySet[Item]:
+        if getattr(self, "swagger_fake_view", False):
+            serializer: Any = self.get_serializer_class()  # a ModelSerializer
+            return serializer.Meta.model.objects.none()
+        return self.items(user=_actor(self.request))
+
+    def get_object(self) -> Item:
+        return self.item(user=_actor(self.request), pk=int(self.kwargs["pk"]))
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(self.get_serializer_class()(self.get_object()).data)
+
+    def _act(self, request: Request) -> Item:
+        item = self.get_object()
+        self.check_may_change(item, _actor(request))
+        return item
+
+    def _answer(self, item: Item, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.items(user=_actor(self.request)).get(pk=item.pk)
+        return Response(self.get_serializer_class()(fresh).data, status=code)
+
+
+@extend_schema_view(retrieve=extend_schema(responses={200: PromiseSerializer, 404: _ERRORS[404]}))
+class PromiseViewSet(_DueViewSet[CallbackPromise]):
     """Callback promises: “I'll call you back tomorrow at 15:00”. Filter ``owner=me`` and
     ``due_before`` for today's callbacks, ``state=broken`` for the manager's list."""
 
     serializer_class = PromiseSerializer
-    pagination_class = DueOrderPagination
     filterset_class = PromiseFilter
-
-    def get_queryset(self) -> QuerySet[CallbackPromise]:
-        if getattr(self, "swagger_fake_view", False):
-            return CallbackPromise.objects.none()
-        return selectors.promise_list(user=_actor(self.request))
-
-    def get_object(self) -> CallbackPromise:
-        return selectors.promise_get_for_user(user=_actor(self.request), pk=int(self.kwargs["pk"]))
-
-    @extend_schema(responses={200: PromiseSerializer, 404: _ERRORS[404]})
-    def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(PromiseSerializer(self.get_object()).data)
+    items = staticmethod(selectors.promise_list)
+    item = staticmethod(selectors.promise_get_for_user)
+    check_may_change = staticmethod(promises.check_may_change_promise)
 
     @extend_schema(
         request=PromiseCreateSerializer, responses={201: PromiseSerializer, **_STATE_ERRORS}
@@ -234,25 +255,7 @@ class PromiseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data = _valid(PromiseCreateSerializer, request)
         del data["complaint"]
         promise = promises.promise_create(complaint=complaint, actor=_actor(request), **data)
-        return Response(
-            PromiseSerializer(selectors.promise_list(user=_actor(request)).get(pk=promise.pk)).data,
-            status=status.HTTP_201_CREATED,
-        )
-
-    def _act(self, request: Request) -> CallbackPromise:
-        promise = self.get_object()
-        promises.check_may_change_promise(promise, _actor(request))
-        return promise
-
-    def _answer(self, promise: CallbackPromise, code: int = status.HTTP_200_OK) -> Response:
-        return Response(
-            PromiseSerializer(
-                CallbackPromise.objects.select_related(
-                    "complaint__customer", "owner__team", "created_by", "ended_by"
-                ).get(pk=promise.pk)
-            ).data,
-            status=code,
-        )
+        return self._answer(promise, status.HTTP_201_CREATED)
 
     @extend_schema(
         request=PromiseKeepSerializer, responses={200: PromiseSerializer, **_STATE_ERRORS}
@@ -284,38 +287,15 @@ class PromiseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return self._answer(promises.promise_cancel(promise=promise, actor=_actor(request), **data))
 
 
-class FollowUpViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(retrieve=extend_schema(responses={200: FollowUpSerializer, 404: _ERRORS[404]}))
+class FollowUpViewSet(_DueViewSet[FollowUp]):
     """One-month follow-ups (nazorg): how does the customer feel now?"""
 
     serializer_class = FollowUpSerializer
-    pagination_class = DueOrderPagination
     filterset_class = FollowUpFilter
-
-    def get_queryset(self) -> QuerySet[FollowUp]:
-        if getattr(self, "swagger_fake_view", False):
-            return FollowUp.objects.none()
-        return selectors.follow_up_list(user=_actor(self.request))
-
-    def get_object(self) -> FollowUp:
-        return selectors.follow_up_get_for_user(
-            user=_actor(self.request), pk=int(self.kwargs["pk"])
-        )
-
-    @extend_schema(responses={200: FollowUpSerializer, 404: _ERRORS[404]})
-    def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(FollowUpSerializer(self.get_object()).data)
-
-    def _act(self, request: Request) -> FollowUp:
-        follow_up = self.get_object()
-        followups.check_may_change_follow_up(follow_up, _actor(request))
-        return follow_up
-
-    def _answer(self, follow_up: FollowUp) -> Response:
-        return Response(
-            FollowUpSerializer(
-                selectors.follow_up_list(user=_actor(self.request)).get(pk=follow_up.pk)
-            ).data
-        )
+    items = staticmethod(selectors.follow_up_list)
+    item = staticmethod(selectors.follow_up_get_for_user)
+    check_may_change = staticmethod(followups.check_may_change_follow_up)
 
     @extend_schema(
         request=FollowUpCompleteSerializer, responses={200: FollowUpSerializer, **_STATE_ERRORS}

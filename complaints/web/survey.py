@@ -1,7 +1,8 @@
 """The customer's one-page follow-up survey, reached by the personal link in the email.
 
 Opening the link only shows the form (mail scanners follow links); only submitting it records
-the answer and completes the follow-up. The page speaks the customer's language.
+the answer and completes the follow-up (``complaints.care.survey``). The page speaks the
+customer's language.
 """
 
 from __future__ import annotations
@@ -15,7 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from complaints import followups
+from complaints.care.survey import (
+    SurveyUnavailable,
+    survey_get,
+    survey_language,
+    survey_submit,
+)
 
 
 class SurveyForm(forms.Form):
@@ -51,24 +57,24 @@ def _page(
 @never_cache
 @require_http_methods(["GET", "POST"])
 def survey(request: HttpRequest, token: str) -> HttpResponse:
-    language = followups.survey_language(token) or settings.LANGUAGE_CODE
+    language = survey_language(token) or settings.LANGUAGE_CODE
     with translation.override(language):
         context: dict[str, object] = {"language": language, "company": settings.COMPANY_NAME}
         try:
-            followups.survey_get(token=token)
-        except followups.SurveyUnavailable as exc:
+            survey_get(token=token)
+        except SurveyUnavailable as exc:
             return _page(
                 request, "survey/unavailable.html", context | {"message": exc.message}, 410
             )
         form = SurveyForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
-                followups.survey_submit(
+                survey_submit(
                     token=token,
                     nps=form.cleaned_data["nps"],
                     comment=form.cleaned_data["comment"],
                 )
-            except followups.SurveyUnavailable as exc:  # answered in another tab meanwhile
+            except SurveyUnavailable as exc:  # answered in another tab meanwhile
                 return _page(
                     request, "survey/unavailable.html", context | {"message": exc.message}, 410
                 )
