@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from django.db import connections
@@ -122,6 +123,7 @@ _RELATIONS: dict[str, tuple[str, Any]] = {"customer": ("cu", Customer)}
 _OPERATORS = {"exact", "gt", "gte", "lt", "lte", "iexact", "icontains"}
 
 
+@cache  # a handful of paths; resolving one is most of what writing a condition costs
 def _relation(path: str) -> tuple[str, Any, str, str]:
     """(alias, model, field name, lookup) of a ``Q`` child's path such as ``customer__name``."""
     parts = path.split("__")
