@@ -9,7 +9,7 @@ Usage (from the project root)::
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kw_bench \\
         .venv/bin/python bench/api_bench.py [--complaints 100000] [--duration 15] \\
         [--connections N] [--workers N] [--regenerate] [--load-generator auto|wrk|python] \\
-        [--sweep-duration 5] [--wsgi-app config.wsgi]
+        [--sweep-duration 5] [--wsgi-app config.wsgi] [--baseline DIR [--rounds 3]]
 
 What it does:
 
@@ -33,6 +33,13 @@ every response, so each request opens a new TCP connection, as behind a proxy wi
 keep-alive. ``--wsgi-app module`` serves another WSGI module (e.g. an experiment that patches
 the app) instead of ``config.wsgi``. Creates add complaints: the data is generated again only
 when fewer than ``--complaints`` are present.
+
+``--baseline DIR`` compares this tree with another checkout of the project (``git worktree add
+DIR <commit>``, with its own ``.venv`` or a link to this one) side by side in one run: on the
+same data, gunicorn serves each tree in turn, ``--rounds`` times (the order swapped every round,
+so a slower stretch of the machine falls on both), for the two list scenarios; it prints both
+figures per scenario and their ratio. Without ``--workers`` it uses 2. Exit status 1 there means
+this tree lists more than 10 % slower than the baseline.
 
 Exit status: 0 when every target is met, 1 when a target is missed, 2 when any request failed
 (a non-2xx status or a socket error).
@@ -94,6 +101,8 @@ class Options:
     max_requests: int
     wsgi_app: str
     smoke: bool = False
+    baseline: Path | None = None
+    rounds: int = 3
 
 
 def parse_args(argv: Sequence[str] | None = None) -> Options:
@@ -146,6 +155,15 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         default="config.wsgi",
         help="the WSGI application gunicorn serves (default: config.wsgi)",
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        help="another checkout of the project to compare the list with, side by side",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="with --baseline: rounds per tree (default 3)"
+    )
     args = parser.parse_args(argv)
     if args.smoke:
         args.complaints, args.duration, args.workers = 300, 1.0, args.workers or 1
@@ -161,6 +179,10 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         parser.error("--workers must be at least 1")
     if args.connections is not None and args.connections < 1:
         parser.error("--connections must be at least 1")
+    if args.baseline is not None and not (args.baseline / "config" / "wsgi.py").is_file():
+        parser.error(f"--baseline {args.baseline}: no checkout of the project (config/wsgi.py)")
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     return Options(
         database_url=url,
         complaints=args.complaints,
@@ -173,6 +195,8 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         max_requests=args.max_requests,
         wsgi_app=args.wsgi_app,
         smoke=args.smoke,
+        baseline=args.baseline.resolve() if args.baseline is not None else None,
+        rounds=args.rounds,
     )
 
 
@@ -632,11 +656,15 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    """gunicorn with ``workers`` sync workers on 127.0.0.1, stopped with SIGTERM."""
+    """gunicorn with ``workers`` sync workers on 127.0.0.1, stopped with SIGTERM; it serves
+    the checkout at ``root`` (this one by default)."""
 
-    def __init__(self, *, workers: int, database_url: str, app: str = "config.wsgi") -> None:
+    def __init__(
+        self, *, workers: int, database_url: str, app: str = "config.wsgi", root: Path = ROOT
+    ) -> None:
         self.workers = workers
         self.app = app
+        self.root = root
         self.port = free_port()
         self.database_url = database_url
         self.process: subprocess.Popen[bytes] | None = None
@@ -663,7 +691,7 @@ class Gunicorn:
             "warning",
         ]
         self.process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
+            command, cwd=self.root, env=env, stdout=self.log, stderr=subprocess.STDOUT
         )
         return self
 
@@ -1071,9 +1099,10 @@ def run_round(
     connections: int,
     seconds: float,
     options: Options,
+    root: Path = ROOT,
 ) -> list[Result]:
     with Gunicorn(
-        workers=workers, database_url=options.database_url, app=options.wsgi_app
+        workers=workers, database_url=options.database_url, app=options.wsgi_app, root=root
     ) as server:
         server.wait_ready(items[0].token)
         results = []
@@ -1141,6 +1170,91 @@ def print_results(items: list[Scenario], results: list[Result]) -> bool:
     return ok
 
 
+# --- Side by side with a baseline checkout ------------------------------------------------------
+
+SLOWER_ALLOWED = 0.10  # this tree may list at most 10 % slower than the baseline
+
+
+def compare(
+    generator: LoadGenerator, items: list[Scenario], *, workers: int, options: Options
+) -> int:
+    """The list scenarios served by this tree and by ``options.baseline`` in turn; exit status."""
+    assert options.baseline is not None
+    trees = [("baseline", options.baseline), ("this tree", ROOT)]
+    listing = [scenario for scenario in items if scenario.method == "GET"]
+    connections = options.connections or 2 * workers
+    print()
+    print(
+        f"Side by side: gunicorn sync, {workers} workers; {connections} connections; "
+        f"{options.rounds} rounds of {options.duration:.0f} s per scenario and tree"
+    )
+    print(f"  {'baseline:':<21}{options.baseline} ({_commit(options.baseline)})")
+    collected: dict[str, list[list[Result]]] = {label: [[] for _ in listing] for label, _ in trees}
+    for round_ in range(options.rounds):
+        # Swapped every round (ABBA...), so neither tree always runs on a fresher machine.
+        for label, root in trees if round_ % 2 == 0 else trees[::-1]:
+            results = run_round(
+                generator,
+                listing,
+                workers=workers,
+                connections=connections,
+                seconds=options.duration,
+                options=options,
+                root=root,
+            )
+            for index, result in enumerate(results):
+                collected[label][index].append(result)
+            summary = "  ".join(
+                f"{s.name.split(' (')[0]}: {r.rps:.0f}/s p99 {r.p99_ms:.0f} ms"
+                for s, r in zip(listing, results, strict=True)
+            )
+            print(f"  round {round_ + 1}, {label:<9}  {summary}")
+    print()
+    print(
+        f"{'scenario':<28} {'base req/s':>10} {'this req/s':>10} {'ratio':>6} "
+        f"{'base p50':>8} {'this p50':>8} {'base p99':>8} {'this p99':>8}"
+    )
+    slower, errors = False, 0
+    for index, scenario in enumerate(listing):
+        base, this = collected["baseline"][index], collected["this tree"][index]
+        errors += sum(r.errors for r in base + this)
+        base_rps = sum(r.rps for r in base) / len(base)
+        this_rps = sum(r.rps for r in this) / len(this)
+        ratio = this_rps / base_rps if base_rps else 0.0
+        slower = slower or ratio < 1 - SLOWER_ALLOWED
+
+        def median(results: list[Result], key: str) -> float:
+            values = sorted(getattr(r, key) for r in results)
+            return values[len(values) // 2]
+
+        print(
+            f"{scenario.name:<28} {base_rps:>10.1f} {this_rps:>10.1f} {ratio:>6.2f} "
+            f"{median(base, 'p50_ms'):>8.1f} {median(this, 'p50_ms'):>8.1f} "
+            f"{median(base, 'p99_ms'):>8.1f} {median(this, 'p99_ms'):>8.1f}"
+        )
+    print("(req/s: the mean over the rounds; p50 and p99 in ms: the median round)")
+    if errors:
+        print(f"ERROR: {errors} failed requests", file=sys.stderr)
+        return 2
+    if slower:
+        print(f"This tree lists more than {SLOWER_ALLOWED:.0%} slower than the baseline.")
+    else:
+        print(f"This tree lists within {SLOWER_ALLOWED:.0%} of the baseline's speed.")
+    if options.smoke:
+        print("(smoke run: the figures only show that the script works)")
+        return 0
+    return 1 if slower else 0
+
+
+def _commit(root: Path) -> str:
+    return (
+        subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True
+        ).stdout.strip()
+        or "unknown"
+    )
+
+
 def machine_facts() -> list[tuple[str, str]]:
     from django.db import connection
 
@@ -1190,6 +1304,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  {label + ':':<21}{value}")
     print(f"  {'complaints:':<21}{complaint_count():,}")
     print(f"  {'load generator:':<21}{generator.name} ({why})")
+
+    if options.baseline is not None:
+        return compare(generator, items, workers=options.workers or 2, options=options)
 
     workers = options.workers
     if workers is None:

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
-from complaints import policies
+from complaints import list_filters, policies
 from complaints.models import (
     Complaint,
     ComplaintEvent,
@@ -18,7 +18,6 @@ from complaints.models import (
     Interaction,
     RootCause,
 )
-from complaints.models.complaint import overdue_q
 
 
 def complaint_visible(*, user: User) -> QuerySet[Complaint]:
@@ -36,27 +35,9 @@ def complaint_list(*, user: User, filters: dict[str, Any] | None = None) -> Quer
 
 
 def complaint_filter(qs: QuerySet[Complaint], filters: dict[str, Any]) -> QuerySet[Complaint]:
+    """``qs`` narrowed by ``filters`` as ``complaints.list_filters`` declares them."""
     now: datetime = filters.get("now") or timezone.now()
-    if stages := filters.get("stage"):
-        qs = qs.filter(stage__in=stages if isinstance(stages, list | tuple) else [stages])
-    for field in ("owner", "channel", "priority", "root_cause"):
-        if value := filters.get(field):
-            qs = qs.filter(**{field: value})
-    if (overdue := filters.get("overdue")) is not None:
-        qs = qs.filter(overdue_q(now)) if overdue else qs.exclude(overdue_q(now))
-    if received_after := filters.get("received_after"):
-        qs = qs.filter(received_at__gte=received_after)
-    if received_before := filters.get("received_before"):
-        qs = qs.filter(received_at__lt=received_before)
-    if text := (filters.get("q") or "").strip():
-        qs = qs.filter(
-            Q(reference__iexact=text)
-            | Q(subject__icontains=text)
-            | Q(customer__name__icontains=text)
-            | Q(customer__customer_number__iexact=text)
-            | Q(customer__email__iexact=text)
-        )
-    return qs
+    return qs.filter(*list_filters.narrowing(filters, now))
 
 
 def complaint_get_for_user(*, user: User, reference: str) -> Complaint:

@@ -1,8 +1,9 @@
 """The complaint list: the API's busiest answer, read with two hand-written statements.
 
-``selectors.complaint_filter`` says with the ORM what the list's filters mean; ``conditions``
-says the same in SQL, from the same visibility decision (``policies.sight``), and a property
-test holds the two to the same complaints. Building an ORM query costs more than PostgreSQL
+``complaints.list_filters`` declares what the list's filters mean, each as a ``Q`` that
+``selectors.complaint_filter`` gives the ORM; ``conditions`` writes the same ``Q`` in SQL
+(``where_sql``), with the same visibility decision (``policies.sight``), and a property test
+holds the two to the same complaints. Building an ORM query costs more than PostgreSQL
 takes to run it, and a fixed SQL text lets psycopg prepare it once per connection.
 
 ``ListQuery`` is what DRF's ``CursorPagination`` gets in place of a queryset: it takes the
@@ -15,20 +16,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from django.db import connections
-from django.db.models import Field
+from django.db.models import Field, Model, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 
 from accounts.models import Team, User
+from complaints import list_filters
 from complaints.models import Complaint, Customer, RootCause
 from complaints.models.complaint import is_overdue
 from complaints.policies import Sight
-from complaints.states import OPEN_STAGES
 from dbperf import sql
 
 # (key in the row, table alias, model, field name): the columns a list item is made of.
@@ -83,15 +85,16 @@ _SELECT = "SELECT " + ", ".join(
 )
 
 
-def conditions(seen: Sight, filters: dict[str, Any], now: datetime) -> tuple[list[str], list[Any]]:
+def conditions(
+    seen: Sight, filters: dict[str, Any], now: datetime
+) -> tuple[list[str], list[Any], bool]:
     """The WHERE conditions (joined by AND) and their parameters: what ``seen`` lets the user
-    see, narrowed by ``filters`` as ``selectors.complaint_filter`` reads them."""
-    connection = connections["default"]
-    moment = connection.ops.adapt_datetimefield_value
+    see, narrowed by ``filters`` (the conditions ``list_filters`` declares, in SQL); and
+    whether they read a customer's column (alias ``cu``: the statement then needs its join)."""
     where: list[str] = []
     params: list[Any] = []
     if seen.no_one:
-        return ["1 = 0"], []
+        return ["1 = 0"], [], False
     if not seen.everyone:
         people = [f"{_c('id', 'su', User)} = %s"]
         params.append(seen.user_id)
@@ -106,55 +109,100 @@ def conditions(seen: Sight, filters: dict[str, Any], now: datetime) -> tuple[lis
             f" LEFT JOIN {sql.table(Team)} st ON {_c('id', 'st', Team)} = {_c('team', 'su', User)}"
             f" WHERE {' OR '.join(people)})"
         )
-    if stages := filters.get("stage"):
-        stages = list(stages) if isinstance(stages, list | tuple) else [stages]
-        where.append(f"{_c('stage')} IN ({', '.join(['%s'] * len(stages))})")
-        params.extend(stages)
-    for name in ("owner", "channel", "priority", "root_cause"):
-        if value := filters.get(name):
-            where.append(f"{_c(name)} = %s")
-            params.append(value)
-    if (overdue := filters.get("overdue")) is not None:
-        open_stages = sorted(OPEN_STAGES)
-        late = (
-            f"({_c('stage')} IN ({', '.join(['%s'] * len(open_stages))})"
-            f" AND ({_c('resolve_due_at')} < %s"
-            f" OR ({_c('acknowledged_at')} IS NULL AND {_c('acknowledge_due_at')} < %s)))"
-        )
-        where.append(late if overdue else f"NOT {late}")
-        params.extend([*open_stages, moment(now), moment(now)])
-    if received_after := filters.get("received_after"):
-        where.append(f"{_c('received_at')} >= %s")
-        params.append(moment(received_after))
-    if received_before := filters.get("received_before"):
-        where.append(f"{_c('received_at')} < %s")
-        params.append(moment(received_before))
-    if text := _searches(filters):
-        either = [
-            _lookup(_c("reference"), "iexact", text),
-            _lookup(_c("subject"), "icontains", text),
-            _lookup(_c("name", "cu", Customer), "icontains", text),
-            _lookup(_c("customer_number", "cu", Customer), "iexact", text),
-            _lookup(_c("email", "cu", Customer), "iexact", text),
-        ]
-        where.append("(" + " OR ".join(condition for condition, _ in either) + ")")
-        params.extend(param for _, param in either)
-    return where, params
+    customer = False
+    for condition in list_filters.narrowing(filters, now):
+        text, values = where_sql(condition)
+        where.append(text)
+        params.extend(values)
+        customer = customer or any(_relation(path)[0] == "cu" for path in _paths(condition))
+    return where, params, customer
 
 
-def _searches(filters: dict[str, Any]) -> str:
-    """The search text of ``filters``; matching it needs the customer join (alias ``cu``)."""
-    return str(filters.get("q") or "").strip()
+# The relations a condition may name (``customer__name``), with their alias in the statements.
+_RELATIONS: dict[str, tuple[str, Any]] = {"customer": ("cu", Customer)}
+_OPERATORS = {"exact", "gt", "gte", "lt", "lte", "iexact", "icontains"}
 
 
-def _lookup(column: str, lookup: str, text: str) -> tuple[str, str]:
-    """``column`` matched case-insensitively as the ORM's ``iexact``/``icontains`` would."""
+@cache  # a handful of paths; resolving one is most of what writing a condition costs
+def _relation(path: str) -> tuple[str, Any, str, str]:
+    """(alias, model, field name, lookup) of a ``Q`` child's path such as ``customer__name``."""
+    parts = path.split("__")
+    lookup = (
+        parts.pop() if len(parts) > 1 and parts[-1] in {*_OPERATORS, "in", "isnull"} else "exact"
+    )
+    if len(parts) == 2 and parts[0] in _RELATIONS:
+        alias, model = _RELATIONS[parts[0]]
+        return alias, model, parts[1], lookup
+    if len(parts) != 1:
+        raise ValueError(f"the list's SQL cannot follow {path!r}")
+    return "c", Complaint, parts[0], lookup
+
+
+def _paths(condition: Q) -> list[str]:
+    """The lookup paths ``condition`` names, at any depth."""
+    return [
+        path
+        for child in condition.children
+        for path in (_paths(child) if isinstance(child, Q) else [_lookup_of(child)[0]])
+    ]
+
+
+def _lookup_of(child: Any) -> tuple[str, Any]:
+    """A ``Q`` child that is no ``Q``: a (path, value) pair (expressions are not written here)."""
+    if not (isinstance(child, tuple) and len(child) == 2 and isinstance(child[0], str)):
+        raise ValueError(f"the list's SQL cannot write {child!r}")
+    return child[0], child[1]
+
+
+def where_sql(condition: Q, *, negated: bool = False) -> tuple[str, list[Any]]:
+    """``condition`` in SQL, as the ORM would filter with it, with its parameters.
+
+    Only what the list's conditions use: ``AND``/``OR``/``NOT`` of the lookups in
+    ``_OPERATORS``, ``in`` and ``isnull`` on a complaint's column or a customer's. As the ORM
+    does, a nullable column compared under a NOT counts as not matching where it is NULL.
+    """
+    negated = negated or condition.negated
+    parts: list[str] = []
+    params: list[Any] = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            text, values = where_sql(child, negated=negated)
+        else:
+            text, values = _leaf(*_lookup_of(child), negated=negated)
+        parts.append(text)
+        params.extend(values)
+    if not parts:
+        return "1 = 1", []
+    text = f" {condition.connector} ".join(parts)
+    text = text if len(parts) == 1 else f"({text})"
+    return (f"NOT {text}" if condition.negated else text), params
+
+
+def _leaf(path: str, value: Any, *, negated: bool) -> tuple[str, list[Any]]:
     connection = connections["default"]
-    cast = connection.ops.lookup_cast(lookup, "CharField") % column
-    operator = connection.operators[lookup] % "%s"
+    alias, model, name, lookup = _relation(path)
+    field = model._meta.get_field(name)
+    column = sql.column(field, alias)
+    if isinstance(value, Model):
+        value = value.pk
+    if lookup == "isnull" or (lookup == "exact" and value is None):
+        return f"{column} IS {'' if lookup == 'exact' or value else 'NOT '}NULL", []
+    if lookup == "in":
+        values = [field.get_db_prep_value(item, connection) for item in value]
+        if not values:
+            return "1 = 0", []
+        return f"{column} IN ({', '.join(['%s'] * len(values))})", values
     if lookup == "icontains":
-        return f"{cast} {operator}", f"%{connection.ops.prep_for_like_query(text)}%"
-    return f"{cast} {operator}", connection.ops.prep_for_iexact_query(text)
+        prepared: Any = f"%{connection.ops.prep_for_like_query(value)}%"
+    elif lookup == "iexact":
+        prepared = connection.ops.prep_for_iexact_query(value)
+    else:
+        prepared = field.get_db_prep_value(value, connection)
+    cast = connection.ops.lookup_cast(lookup, field.get_internal_type()) % column
+    text = f"{cast} {connection.operators[lookup] % '%s'}"
+    if negated and field.null:
+        text = f"({text} AND {column} IS NOT NULL)"
+    return text, [prepared]
 
 
 class ListQuery:
@@ -208,7 +256,7 @@ class ListQuery:
         request would cost more than running it).
         """
         start, stop = int(window.start or 0), int(window.stop)
-        where, params = conditions(self.seen, self.filters, self.now)
+        where, params, customer = conditions(self.seen, self.filters, self.now)
         moment = connections["default"].ops.adapt_datetimefield_value
         for condition, value in self.extra:
             where.append(condition)
@@ -221,7 +269,7 @@ class ListQuery:
         # planner sees them: a plan made for a LIMIT parameter may not pick the index walk.
         page = sql.select(
             f"SELECT {_c('id')} FROM {sql.table(Complaint)} c"
-            + (_CUSTOMER_JOIN if _searches(self.filters) else "")
+            + (_CUSTOMER_JOIN if customer else "")
             + (" WHERE " + " AND ".join(where) if where else "")
             + f" ORDER BY {order} LIMIT {stop - start} OFFSET {start}",
             params,

@@ -7,17 +7,15 @@ whose messages then appear next to them.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
 from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from complaints import selectors
+from complaints import list_filters, selectors
 from complaints.choices import (
     Balance,
     Channel,
@@ -71,59 +69,27 @@ def _textarea(rows: int = 3, **attrs: Any) -> forms.Textarea:
 
 
 class WorkFilterForm(WebForm):
-    """The list's search and filters; the same ones the API offers."""
+    """The list's search and filters: the fields ``complaints.list_filters`` declares for the
+    page (the same parameters the API offers), and whose complaints to show."""
 
     SCOPE_MINE = "mine"
     SCOPE_ALL = "all"
 
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        help_text=_("Reference, customer name or subject."),
-        widget=forms.TextInput(attrs={"type": "search"}),
-    )
     scope = forms.ChoiceField(
         label=_("Whose complaints"),
         required=False,
         choices=[(SCOPE_MINE, _("Mine")), (SCOPE_ALL, _("Everything I may see"))],
     )
-    stage = forms.MultipleChoiceField(
-        label=_("Stage"),
-        required=False,
-        choices=Stage.choices,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: all open stages."),
-    )
-    channel = forms.ChoiceField(
-        label=_("Channel"), required=False, choices=_BLANK + Channel.choices
-    )
-    priority = forms.ChoiceField(
-        label=_("Priority"), required=False, choices=_BLANK + Priority.choices
-    )
-    root_cause = RootCauseField(
-        label=_("Root cause"), required=False, queryset=RootCause.objects.none()
-    )
-    overdue = forms.ChoiceField(
-        label=_("Overdue"),
-        required=False,
-        choices=[("", "—"), ("true", _("Only overdue")), ("false", _("Not overdue"))],
-    )
-    received_after = forms.DateField(
-        label=_("Received from"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    received_before = forms.DateField(
-        label=_("Received up to and including"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["root_cause"]
-        assert isinstance(field, RootCauseField)
-        field.queryset = selectors.root_cause_choices(include_retired=True)
+        cause = RootCauseField(
+            label=list_filters.BY_NAME["root_cause"].label,
+            required=False,
+            queryset=selectors.root_cause_choices(include_retired=True),
+        )
+        declared = list_filters.form_fields(root_cause=cause)
+        self.fields = {"q": declared.pop("q"), "scope": self.fields["scope"], **declared}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -136,27 +102,14 @@ class WorkFilterForm(WebForm):
         """The cleaned values as the selector's filters (dates as local whole days)."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         filters: dict[str, Any] = {
-            "stage": data.get("stage") or [s.value for s in Stage if s in OPEN_STAGES],
+            name: list_filters.BY_NAME[name].from_form(value)
+            for name, value in data.items()
+            if name in list_filters.BY_NAME and value
         }
+        filters["stage"] = filters.get("stage") or [s.value for s in Stage if s in OPEN_STAGES]
         if data.get("scope", self.SCOPE_MINE) != self.SCOPE_ALL:
             filters["owner"] = user.pk
-        for name in ("q", "channel", "priority"):
-            if data.get(name):
-                filters[name] = data[name]
-        if data.get("root_cause"):
-            filters["root_cause"] = data["root_cause"].pk
-        if data.get("overdue"):
-            filters["overdue"] = data["overdue"] == "true"
-        if data.get("received_after"):
-            filters["received_after"] = _start_of(data["received_after"])
-        if data.get("received_before"):
-            # The next local midnight (wall-clock arithmetic on purpose: a calendar day).
-            filters["received_before"] = _start_of(data["received_before"]) + timedelta(days=1)
         return filters
-
-
-def _start_of(day: Any) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 # --- New complaint -----------------------------------------------------------------------------

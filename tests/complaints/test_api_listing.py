@@ -249,15 +249,16 @@ def test_a_cursor_with_a_position_that_is_not_a_moment_is_not_found(agent):
 
 
 def test_the_described_filters_are_the_validated_ones():
-    from complaints.api.filters import PARAMETERS, ComplaintFilter
+    from complaints.api.filters import ComplaintFilter
+    from complaints.list_filters import BY_NAME
 
     described = ComplaintFilter.base_filters
-    assert set(described) == set(PARAMETERS)
+    assert set(described) == set(BY_NAME)
     for name, declared in described.items():
         choices = declared.extra.get("choices")
         if choices:
             for value, _label in choices:
-                PARAMETERS[name](str(value))  # every described choice is accepted
+                BY_NAME[name].parse(str(value))  # every described choice is accepted
 
 
 @pytest.mark.parametrize(
