@@ -13,7 +13,7 @@ from complaints.api.listing import where_sql
 from complaints.list_filters import BY_NAME, PARAMETERS, Kind
 from complaints.models import Complaint
 from complaints.web.forms import WorkFilterForm
-from config import sql
+from dbperf import sql
 from tests.factories import make_complaint
 
 
