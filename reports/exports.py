@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.http import HttpResponse
@@ -32,43 +32,61 @@ def _value(value: Any) -> Any:
     return "" if value is None else value
 
 
-def figure_rows(figures: dict[str, Any]) -> Iterator[list[Any]]:
-    """Every stored figure as ``[section, dimension, key, metric, value]``."""
-    for name, part in figures["volumes"].items():
+Rows = Iterator[list[Any]]
+
+
+def _volumes(volumes: dict[str, Any]) -> Rows:
+    for name, part in volumes.items():
         yield ["volumes", name, "", "total", part["total"]]
         for dimension in ("by_channel", "by_category", "by_root_cause"):
             for row in part[dimension]:
                 key = row.get("code", row.get("key"))
                 yield ["volumes", f"{name}.{dimension[3:]}", _value(key), "count", row["count"]]
-    for row in figures["pareto"]["causes"]:
+
+
+def _pareto(pareto: dict[str, Any]) -> Rows:
+    for row in pareto["causes"]:
         for metric in ("count", "share", "cumulative", "cumulative_share"):
             yield ["pareto", "root_cause", row["code"], metric, _value(row[metric])]
-    trend = figures["trend"]
+
+
+def _trend(trend: dict[str, Any]) -> Rows:
     for series in trend["series"]:
         for month, count in zip(trend["months"], series["counts"], strict=True):
             yield ["trend", series["code"], month, "resolved", count]
-    coulance = figures["coulance"]
+
+
+def _coulance(coulance: dict[str, Any]) -> Rows:
     yield ["coulance", "", "", "count", coulance["count"]]
     yield ["coulance", "", "", "amount_eur", coulance["amount_eur"]]
     for row in coulance["by_root_cause"]:
         yield ["coulance", "root_cause", _value(row["code"]), "count", row["count"]]
         yield ["coulance", "root_cause", _value(row["code"]), "amount_eur", row["amount_eur"]]
-    for name, timing in figures["timings"].items():
+
+
+def _timings(timings: dict[str, Any]) -> Rows:
+    for name, timing in timings.items():
         for metric in ("count", "median_hours", "p90_hours"):
             yield ["timings", name, "", metric, _value(timing[metric])]
-    promises = figures["promises"]
+
+
+def _promises(promises: dict[str, Any]) -> Rows:
     for metric in ("kept", "broken", "rate"):
         yield ["promises", "", "", metric, _value(promises[metric])]
     for row in promises["by_team"]:
         for metric in ("kept", "broken", "rate"):
             yield ["promises", "team", _value(row["team"]), metric, _value(row[metric])]
-    triad = figures["triad"]
+
+
+def _triad(triad: dict[str, Any]) -> Rows:
     for metric in ("resolved", "complete", "share"):
         yield ["triad", "", "", metric, _value(triad[metric])]
     for step in triad["steps"]:
         for metric in ("count", "median_hours", "p90_hours"):
             yield ["triad", "step", step["step"], metric, _value(step[metric])]
-    emotions = figures["emotions"]
+
+
+def _emotions(emotions: dict[str, Any]) -> Rows:
     for moment in ("at_intake", "at_resolution"):
         for row in emotions[moment]:
             yield ["emotions", moment, row["key"], "count", row["count"]]
@@ -79,42 +97,81 @@ def figure_rows(figures: dict[str, Any]) -> Iterator[list[Any]]:
     for row in emotions.get("shift_by_root_cause", []):
         for metric in ("compared", "better", "same", "worse", "better_share"):
             yield ["emotions", "shift.root_cause", _value(row["code"]), metric, _value(row[metric])]
-    if "journey" in figures:  # not in reports made before the follow-up's emotion counted
-        journey = figures["journey"]
-        parts = [("overall", journey["overall"])]
-        parts += [(f"outcome.{row['key']}", row) for row in journey["by_outcome"]]
-        for dimension, part in parts:
-            for name in ("resolved", "followed_up"):
-                yield ["journey", dimension, "", name, part[name]]
-            for leg, _first, _second in JOURNEY_LEGS:
-                for metric in (*SHIFT_METRICS, "better_share"):
-                    yield ["journey", dimension, leg, metric, _value(part[leg][metric])]
-            for metric in ("answers", "promoters", "passives", "detractors", "nps"):
-                yield ["journey", dimension, "nps", metric, _value(part["nps"][metric])]
-        for row in journey["at_follow_up"]:
-            yield ["journey", "at_follow_up", row["key"], "count", row["count"]]
-    if "wishes" in figures:  # not in reports made before wishes were recorded
-        wishes = figures["wishes"]
-        for row in [*wishes["by_wish"], wishes["none"]]:
-            for metric in ("count", "compared", "better", "better_share"):
-                yield ["wishes", "wish", row["key"], metric, _value(row[metric])]
-    nps = figures["nps"]
-    for metric in ("answers", "promoters", "passives", "detractors", "nps"):
+
+
+def _journey(journey: dict[str, Any]) -> Rows:
+    parts = [("overall", journey["overall"])]
+    parts += [(f"outcome.{row['key']}", row) for row in journey["by_outcome"]]
+    for dimension, part in parts:
+        for name in ("resolved", "followed_up"):
+            yield ["journey", dimension, "", name, part[name]]
+        for leg, _first, _second in JOURNEY_LEGS:
+            for metric in (*SHIFT_METRICS, "better_share"):
+                yield ["journey", dimension, leg, metric, _value(part[leg][metric])]
+        for metric in NPS_METRICS:
+            yield ["journey", dimension, "nps", metric, _value(part["nps"][metric])]
+    for row in journey["at_follow_up"]:
+        yield ["journey", "at_follow_up", row["key"], "count", row["count"]]
+
+
+def _wishes(wishes: dict[str, Any]) -> Rows:
+    for row in [*wishes["by_wish"], wishes["none"]]:
+        for metric in ("count", "compared", "better", "better_share"):
+            yield ["wishes", "wish", row["key"], metric, _value(row[metric])]
+
+
+def _nps(nps: dict[str, Any]) -> Rows:
+    for metric in NPS_METRICS:
         yield ["nps", "", "", metric, _value(nps[metric])]
     for row in nps["by_root_cause"]:
-        for metric in ("answers", "promoters", "passives", "detractors", "nps"):
+        for metric in NPS_METRICS:
             yield ["nps", "root_cause", _value(row["code"]), metric, _value(row[metric])]
-    outcomes = figures["outcomes"]
+
+
+def _outcomes(outcomes: dict[str, Any]) -> Rows:
     for row in outcomes["by_outcome"]:
         yield ["outcomes", "outcome", row["key"], "count", row["count"]]
     for metric in ("no", "no_with_alternative", "no_with_alternative_share"):
         yield ["outcomes", "", "", metric, _value(outcomes[metric])]
-    actions = figures["corrective_actions"]
+
+
+def _corrective_actions(actions: dict[str, Any]) -> Rows:
     for metric in ("opened", "done", "dropped", "overdue", "open_at_end"):
         yield ["corrective_actions", "", "", metric, actions[metric]]
     for row in actions["effects"]:
         for metric in ("window_days", "before", "after", "change"):
             yield ["corrective_actions", "effect", row["id"], metric, _value(row[metric])]
+
+
+NPS_METRICS = ("answers", "promoters", "passives", "detractors", "nps")
+
+# The report's sections in the order of the CSV, each with the rows it gives. "journey" is not
+# in reports made before the follow-up's emotion counted, "wishes" not in those made before
+# wishes were recorded: a section missing from the figures gives no rows.
+SECTIONS: tuple[tuple[str, Callable[[dict[str, Any]], Rows]], ...] = (
+    ("volumes", _volumes),
+    ("pareto", _pareto),
+    ("trend", _trend),
+    ("coulance", _coulance),
+    ("timings", _timings),
+    ("promises", _promises),
+    ("triad", _triad),
+    ("emotions", _emotions),
+    ("journey", _journey),
+    ("wishes", _wishes),
+    ("nps", _nps),
+    ("outcomes", _outcomes),
+    ("corrective_actions", _corrective_actions),
+)
+OPTIONAL_SECTIONS = frozenset({"journey", "wishes"})
+
+
+def figure_rows(figures: dict[str, Any]) -> Rows:
+    """Every stored figure as ``[section, dimension, key, metric, value]``."""
+    for name, rows in SECTIONS:
+        if name in OPTIONAL_SECTIONS and name not in figures:
+            continue
+        yield from rows(figures[name])
 
 
 def report_csv(report: RootCauseReport) -> str:

@@ -26,7 +26,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import IO, Any
 
@@ -107,6 +107,139 @@ def _cause(mapping: Mapping, value: str, causes: dict[str, RootCause]) -> RootCa
     return causes.get(mapping.default_cause)
 
 
+@dataclass
+class _Reading:
+    """One record being read through a mapping: what each column gave, and every problem found
+    (all of them, so a rejected row says everything that is wrong with it)."""
+
+    mapping: Mapping
+    record: dict[str, str]
+    causes: dict[str, RootCause]
+    now: datetime
+    problems: list[str] = field(default_factory=list)
+    external_id: str = ""
+    moments: dict[str, datetime | None] = field(default_factory=dict)
+    channel: str | None = None
+    status: str = ""
+    outcome: str = ""
+    cause: RootCause | None = None
+    subject: str = ""
+    facts: str = ""
+
+    def get(self, column: str) -> str:
+        return (self.record.get(column) or "").strip() if column else ""
+
+    @property
+    def received(self) -> datetime | None:
+        return self.moments.get("received_at")
+
+    @property
+    def closed_in_source(self) -> bool:
+        # Still open in the source, or resolved there without saying when: closed in its
+        # source, never an open complaint here (its deadlines would run over for ever).
+        return not self.outcome or not self.mapping.resolved_at
+
+    @property
+    def resolved_at(self) -> datetime | None:
+        return self.moments.get("resolved_at") if not self.closed_in_source else None
+
+
+def _read_external_id(reading: _Reading) -> None:
+    reading.external_id = reading.get(reading.mapping.external_id)
+    if not reading.external_id:
+        reading.problems.append(
+            _("the id (%(column)s) is empty") % {"column": reading.mapping.external_id}
+        )
+
+
+def _read_moments(reading: _Reading) -> None:
+    for name in ("received_at", "acknowledged_at", "resolved_at"):
+        column = getattr(reading.mapping, name)
+        raw = reading.get(column)
+        if not raw:
+            reading.moments[name] = None
+            continue
+        try:
+            reading.moments[name] = _moment(raw)
+        except ValueError:
+            reading.problems.append(
+                _("“%(value)s” in %(column)s is not a date") % {"value": raw, "column": column}
+            )
+
+
+def _read_received(reading: _Reading) -> None:
+    received = reading.received
+    column = reading.mapping.received_at
+    if received is None and not any(column in problem for problem in reading.problems):
+        reading.problems.append(_("the date received is empty"))
+    if received is not None and received > reading.now:
+        reading.problems.append(_("the date received lies in the future"))
+
+
+def _read_channel(reading: _Reading) -> None:
+    value = reading.get(reading.mapping.channel)
+    reading.channel = reading.mapping.channels.get(value)
+    if reading.channel is None:
+        reading.problems.append(_("unknown channel “%(value)s”") % {"value": value})
+
+
+def _read_outcome(reading: _Reading) -> None:
+    mapping = reading.mapping
+    reading.status = status = reading.get(mapping.outcome)
+    reading.outcome = mapping.outcomes.get(status, "") if mapping.outcome else ""
+    if mapping.outcome and not reading.outcome and status not in mapping.open_outcomes:
+        reading.problems.append(_("unknown outcome “%(value)s”") % {"value": status})
+
+
+def _read_root_cause(reading: _Reading) -> None:
+    value = reading.get(reading.mapping.root_cause)
+    if reading.outcome or value:
+        reading.cause = _cause(reading.mapping, value, reading.causes)
+        if reading.cause is None:
+            reading.problems.append(_("unknown root cause “%(value)s”") % {"value": value})
+
+
+def _read_resolved(reading: _Reading) -> None:
+    if reading.closed_in_source:
+        return
+    received, resolved_at = reading.received, reading.resolved_at
+    if resolved_at is None:
+        reading.problems.append(_("a resolved complaint needs its resolution date"))
+    elif received is not None and resolved_at < received:
+        reading.problems.append(_("it was resolved before it was received"))
+
+
+def _read_emotions(reading: _Reading) -> None:
+    for name in ("emotion_at_intake", "emotion_at_resolution"):
+        value = reading.get(getattr(reading.mapping, name))
+        if value and value not in Emotion.values:
+            reading.problems.append(_("unknown emotion “%(value)s”") % {"value": value})
+
+
+def _read_subject(reading: _Reading) -> None:
+    mapping = reading.mapping
+    reading.subject = reading.get(mapping.subject)
+    reading.facts = next((reading.get(c) for c in mapping.facts if reading.get(c)), "")
+    if not reading.subject:
+        reading.problems.append(
+            _("the subject (%(column)s) is empty") % {"column": mapping.subject}
+        )
+
+
+# One reader per part of the mapping, in the order a rejected row lists its problems.
+READERS: tuple[Callable[[_Reading], None], ...] = (
+    _read_external_id,
+    _read_moments,
+    _read_received,
+    _read_channel,
+    _read_outcome,
+    _read_root_cause,
+    _read_resolved,
+    _read_emotions,
+    _read_subject,
+)
+
+
 def parse_row(
     mapping: Mapping,
     number: int,
@@ -116,68 +249,22 @@ def parse_row(
 ) -> Row:
     """Check one record and translate it into complaint fields; raises ValueError with the
     reason (in words) when the row must be rejected."""
+    reading = _Reading(mapping=mapping, record=record, causes=causes, now=now)
+    for read in READERS:
+        read(reading)
+    if reading.problems:
+        raise ValueError("; ".join(reading.problems))
+    return _row(reading, number)
 
-    def get(column: str) -> str:
-        return (record.get(column) or "").strip() if column else ""
 
-    problems: list[str] = []
-    external_id = get(mapping.external_id)
-    if not external_id:
-        problems.append(_("the id (%(column)s) is empty") % {"column": mapping.external_id})
-    moments: dict[str, datetime | None] = {}
-    for name in ("received_at", "acknowledged_at", "resolved_at"):
-        column = getattr(mapping, name)
-        raw = get(column)
-        if not raw:
-            moments[name] = None
-            continue
-        try:
-            moments[name] = _moment(raw)
-        except ValueError:
-            problems.append(
-                _("“%(value)s” in %(column)s is not a date") % {"value": raw, "column": column}
-            )
-    received = moments.get("received_at")
-    if received is None and not any(mapping.received_at in p for p in problems):
-        problems.append(_("the date received is empty"))
-    if received is not None and received > now:
-        problems.append(_("the date received lies in the future"))
-    channel = mapping.channels.get(get(mapping.channel))
-    if channel is None:
-        problems.append(_("unknown channel “%(value)s”") % {"value": get(mapping.channel)})
-    status = get(mapping.outcome)
-    outcome = mapping.outcomes.get(status, "") if mapping.outcome else ""
-    if mapping.outcome and not outcome and status not in mapping.open_outcomes:
-        problems.append(_("unknown outcome “%(value)s”") % {"value": status})
-    # Still open in the source, or resolved there without saying when: closed in its source,
-    # never an open complaint here (its deadlines would run over for ever).
-    closed_in_source = not outcome or not mapping.resolved_at
-    resolved_at = moments.get("resolved_at") if outcome and mapping.resolved_at else None
-    cause = None
-    cause_value = get(mapping.root_cause)
-    if outcome or cause_value:
-        cause = _cause(mapping, cause_value, causes)
-        if cause is None:
-            problems.append(_("unknown root cause “%(value)s”") % {"value": cause_value})
-    if outcome and mapping.resolved_at:
-        if resolved_at is None:
-            problems.append(_("a resolved complaint needs its resolution date"))
-        elif received is not None and resolved_at < received:
-            problems.append(_("it was resolved before it was received"))
-    for name in ("emotion_at_intake", "emotion_at_resolution"):
-        value = get(getattr(mapping, name))
-        if value and value not in Emotion.values:
-            problems.append(_("unknown emotion “%(value)s”") % {"value": value})
-    subject = get(mapping.subject)
-    facts = next((get(c) for c in mapping.facts if get(c)), "")
-    if not subject:
-        problems.append(_("the subject (%(column)s) is empty") % {"column": mapping.subject})
-    if problems:
-        raise ValueError("; ".join(problems))
-    assert received is not None and channel is not None
-    acknowledged = moments.get("acknowledged_at")
+def _row(reading: _Reading, number: int) -> Row:
+    """The complaint fields of a record that passed every reader."""
+    mapping, get, status = reading.mapping, reading.get, reading.status
+    received, outcome, resolved_at = reading.received, reading.outcome, reading.resolved_at
+    assert received is not None and reading.channel is not None
+    acknowledged = reading.moments.get("acknowledged_at")
     category = " / ".join(get(c) for c in mapping.category if get(c))
-    if closed_in_source:
+    if reading.closed_in_source:
         summary = _(
             "Imported from %(source)s, where its status is “%(status)s”; closed here without "
             "a resolution moment, which the source does not give."
@@ -186,18 +273,18 @@ def parse_row(
         summary = _("Imported from %(source)s.") % {"source": mapping.name}
     return Row(
         number=number,
-        external_id=external_id[:100],
+        external_id=reading.external_id[:100],
         source_status=status[:100],
         fields={
-            "channel": channel,
+            "channel": reading.channel,
             "received_at": received,
-            "subject": subject[:200],
-            "facts": facts or subject,
+            "subject": reading.subject[:200],
+            "facts": reading.facts or reading.subject,
             "category": category[:200],
             "stage": Stage.CLOSED,
-            "closed_in_source": closed_in_source,
+            "closed_in_source": reading.closed_in_source,
             "outcome": outcome,
-            "root_cause": cause,
+            "root_cause": reading.cause,
             "acknowledged_at": acknowledged if acknowledged and acknowledged >= received else None,
             "resolved_at": resolved_at,
             "closed_at": resolved_at,

@@ -5,6 +5,7 @@ Only presentation happens here; every number comes from the snapshot as it was s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import get_language
@@ -52,9 +53,20 @@ def _labelled(rows: list[dict[str, Any]], choices: Any) -> list[dict[str, Any]]:
     return [{**row, "label": _choice(choices, row["key"])} for row in rows]
 
 
+Section = Callable[[dict[str, Any]], dict[str, Any]]
+
+
 def report_context(report: RootCauseReport) -> dict[str, Any]:
-    """Everything the page and the PDF show."""
+    """Everything the page and the PDF show: the report, its figures, and each section's rows
+    and charts."""
     f = report.figures
+    context: dict[str, Any] = {"report": report, "f": f}
+    for section in SECTIONS:
+        context.update(section(f))
+    return context
+
+
+def _volumes(f: dict[str, Any]) -> dict[str, Any]:
     volumes = {}
     for name in ("received", "resolved"):
         part = f["volumes"][name]
@@ -66,6 +78,10 @@ def report_context(report: RootCauseReport) -> dict[str, Any]:
             ],
             "by_root_cause": [{**row, "label": cause_name(row)} for row in part["by_root_cause"]],
         }
+    return {"volumes": volumes}
+
+
+def _pareto(f: dict[str, Any]) -> dict[str, Any]:
     pareto_rows = [
         {
             **row,
@@ -75,11 +91,72 @@ def report_context(report: RootCauseReport) -> dict[str, Any]:
         }
         for row in f["pareto"]["causes"]
     ]
-    names = {row["code"]: row["label"] for row in pareto_rows}
+    return {
+        "pareto_rows": pareto_rows,
+        "pareto_chart": charts.pareto_svg(
+            [row["label"] for row in pareto_rows],
+            [row["count"] for row in pareto_rows],
+            [row["cumulative_share"] for row in pareto_rows],
+            title=_("Pareto of root causes"),
+            description=_("Bars: resolved complaints per root cause; line: cumulative share."),
+        ),
+    }
+
+
+def _trend(f: dict[str, Any]) -> dict[str, Any]:
+    # A series is named as its cause in the Pareto (the top causes are among them).
+    names = {row["code"]: cause_name(row) for row in f["pareto"]["causes"]}
     trend = f["trend"]
     trend_rows = [
         {"label": names.get(s["code"], s["code"]), "counts": s["counts"]} for s in trend["series"]
     ]
+    return {
+        "trend_months": trend["months"],
+        "trend_rows": trend_rows,
+        "trend_chart": charts.trend_svg(
+            trend["months"],
+            [(row["label"], row["counts"]) for row in trend_rows],
+            title=_("The top causes over the last 12 months"),
+            description=_("Resolved complaints per month for each of the most frequent causes."),
+        ),
+    }
+
+
+def _coulance(f: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "coulance_rows": [
+            {**row, "label": cause_name(row)} for row in f["coulance"]["by_root_cause"]
+        ],
+    }
+
+
+def _timings(f: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "timing_rows": [
+            {"label": _("Time to acknowledge"), **f["timings"]["acknowledge"]},
+            {"label": _("Time to resolve"), **f["timings"]["resolve"]},
+        ],
+    }
+
+
+def _promises(f: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "promise_rows": [
+            {**row, "label": row["team"] or _("No team"), "rate_text": _percent(row["rate"])}
+            for row in f["promises"]["by_team"]
+        ],
+        "promise_rate": _percent(f["promises"]["rate"]),
+    }
+
+
+def _triad(f: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "triad_share": _percent(f["triad"]["share"]),
+        "step_rows": [{**row, "label": STEP_LABELS[row["step"]]()} for row in f["triad"]["steps"]],
+    }
+
+
+def _emotions(f: dict[str, Any]) -> dict[str, Any]:
     emotions = f["emotions"]
     intake = {row["key"]: row["count"] for row in emotions["at_intake"]}
     resolution = {row["key"]: row["count"] for row in emotions["at_resolution"]}
@@ -91,53 +168,56 @@ def report_context(report: RootCauseReport) -> dict[str, Any]:
         }
         for value, label in Emotion.choices
     ]
-    journey = _journey(f)
-    if journey:
+    if "journey" in f:  # not in reports made before the follow-up's emotion was counted
         at_follow_up = {row["key"]: row["count"] for row in f["journey"]["at_follow_up"]}
         for row, (value, _label) in zip(emotion_rows, Emotion.choices, strict=True):
             row["follow_up"] = at_follow_up.get(value, 0)
-    context: dict[str, Any] = {
-        **journey,
-        "report": report,
-        "f": f,
-        "volumes": volumes,
-        "pareto_rows": pareto_rows,
-        "trend_months": trend["months"],
-        "trend_rows": trend_rows,
-        "coulance_rows": [
-            {**row, "label": cause_name(row)} for row in f["coulance"]["by_root_cause"]
-        ],
-        "timing_rows": [
-            {"label": _("Time to acknowledge"), **f["timings"]["acknowledge"]},
-            {"label": _("Time to resolve"), **f["timings"]["resolve"]},
-        ],
-        "promise_rows": [
-            {**row, "label": row["team"] or _("No team"), "rate_text": _percent(row["rate"])}
-            for row in f["promises"]["by_team"]
-        ],
-        "promise_rate": _percent(f["promises"]["rate"]),
-        "triad_share": _percent(f["triad"]["share"]),
-        "step_rows": [{**row, "label": STEP_LABELS[row["step"]]()} for row in f["triad"]["steps"]],
+    return {
         "emotion_rows": emotion_rows,
         "better_share": _percent(emotions["shift"]["better_share"]),
         "shift_rows": [
             {**row, "label": cause_name(row), "share_text": _percent(row["better_share"])}
             for row in emotions.get("shift_by_root_cause", [])
         ],
-        # Reports made before wishes were recorded have no such section.
+        "emotion_chart": charts.paired_bars_svg(
+            [row["label"] for row in emotion_rows],
+            [row["intake"] for row in emotion_rows],
+            [row["resolution"] for row in emotion_rows],
+            first_label=_("At intake"),
+            second_label=_("At resolution"),
+            title=_("Emotion at intake and at resolution"),
+            description=_("Resolved complaints per emotion, at intake and at resolution."),
+        ),
+    }
+
+
+def _wishes(f: dict[str, Any]) -> dict[str, Any]:
+    # Reports made before wishes were recorded have no such section.
+    if "wishes" not in f:
+        return {"wish_rows": [], "wish_none": None}
+    wishes = f["wishes"]
+    return {
         "wish_rows": [
             {**row, "label": _choice(Wish, row["key"]), "share_text": _percent(row["better_share"])}
-            for row in f.get("wishes", {}).get("by_wish", [])
+            for row in wishes["by_wish"]
         ],
-        "wish_none": {
-            **f["wishes"]["none"],
-            "share_text": _percent(f["wishes"]["none"]["better_share"]),
-        }
-        if "wishes" in f
-        else None,
-        "nps_rows": [{**row, "label": cause_name(row)} for row in f["nps"]["by_root_cause"]],
+        "wish_none": {**wishes["none"], "share_text": _percent(wishes["none"]["better_share"])},
+    }
+
+
+def _nps(f: dict[str, Any]) -> dict[str, Any]:
+    return {"nps_rows": [{**row, "label": cause_name(row)} for row in f["nps"]["by_root_cause"]]}
+
+
+def _outcomes(f: dict[str, Any]) -> dict[str, Any]:
+    return {
         "outcome_rows": _labelled(f["outcomes"]["by_outcome"], Outcome),
         "no_alternative_share": _percent(f["outcomes"]["no_with_alternative_share"]),
+    }
+
+
+def _corrective_actions(f: dict[str, Any]) -> dict[str, Any]:
+    return {
         "effect_rows": [
             {
                 **row,
@@ -147,29 +227,6 @@ def report_context(report: RootCauseReport) -> dict[str, Any]:
             for row in f["corrective_actions"]["effects"]
         ],
     }
-    context["pareto_chart"] = charts.pareto_svg(
-        [row["label"] for row in pareto_rows],
-        [row["count"] for row in pareto_rows],
-        [row["cumulative_share"] for row in pareto_rows],
-        title=_("Pareto of root causes"),
-        description=_("Bars: resolved complaints per root cause; line: cumulative share."),
-    )
-    context["trend_chart"] = charts.trend_svg(
-        trend["months"],
-        [(row["label"], row["counts"]) for row in trend_rows],
-        title=_("The top causes over the last 12 months"),
-        description=_("Resolved complaints per month for each of the most frequent causes."),
-    )
-    context["emotion_chart"] = charts.paired_bars_svg(
-        [row["label"] for row in emotion_rows],
-        [row["intake"] for row in emotion_rows],
-        [row["resolution"] for row in emotion_rows],
-        first_label=_("At intake"),
-        second_label=_("At resolution"),
-        title=_("Emotion at intake and at resolution"),
-        description=_("Resolved complaints per emotion, at intake and at resolution."),
-    )
-    return context
 
 
 def _journey(f: dict[str, Any]) -> dict[str, Any]:
@@ -196,6 +253,24 @@ def _journey(f: dict[str, Any]) -> dict[str, Any]:
             for row in journey["by_outcome"]
         ],
     }
+
+
+# The report's sections in the order of the page, each giving its part of the context.
+SECTIONS: tuple[Section, ...] = (
+    _volumes,
+    _pareto,
+    _trend,
+    _coulance,
+    _timings,
+    _promises,
+    _triad,
+    _emotions,
+    _journey,
+    _wishes,
+    _nps,
+    _outcomes,
+    _corrective_actions,
+)
 
 
 def _dutch() -> bool:
