@@ -1224,7 +1224,7 @@ def compare(
         slower = slower or ratio < 1 - SLOWER_ALLOWED
 
         def median(results: list[Result], key: str) -> float:
-            values = sorted(getattr(r, key) for r in results)
+            values: list[float] = sorted(getattr(r, key) for r in results)
             return values[len(values) // 2]
 
         print(

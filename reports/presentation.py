@@ -15,13 +15,13 @@ from complaints.choices import Channel, Emotion, Outcome, Wish
 from reports import charts
 from reports.models import RootCauseReport
 
-JOURNEY_LABELS = {
+JOURNEY_LABELS: dict[str, Callable[[], str]] = {
     "intake_resolution": lambda: _("From intake to resolution"),
     "resolution_follow_up": lambda: _("From resolution to the follow-up"),
     "intake_follow_up": lambda: _("From intake to the follow-up"),
 }
 
-STEP_LABELS = {
+STEP_LABELS: dict[str, Callable[[], str]] = {
     "understand": lambda: _("Show understanding (from receipt)"),
     "apologise": lambda: _("Apologise (from understanding)"),
     "solve": lambda: _("Solve (from the apology)"),

@@ -79,7 +79,7 @@ class PromiseSerializer(ModelSerializer):
         return None if obj.delay is None else int(obj.delay.total_seconds())
 
 
-class PromiseCreateSerializer(serializers.Serializer):
+class PromiseCreateSerializer(serializers.Serializer[Any]):
     complaint = reference_field()
     due_at = strict.DateTimeField(help_text="When we will contact the customer (future).")
     purpose = strict.CharField(max_length=300)
@@ -89,17 +89,17 @@ class PromiseCreateSerializer(serializers.Serializer):
     )
 
 
-class PromiseKeepSerializer(serializers.Serializer):
+class PromiseKeepSerializer(serializers.Serializer[Any]):
     kept_at = strict.DateTimeField(required=False, help_text="Default: now.")
     note = strict.CharField(required=False, allow_blank=True, default="")
 
 
-class PromiseRescheduleSerializer(serializers.Serializer):
+class PromiseRescheduleSerializer(serializers.Serializer[Any]):
     due_at = strict.DateTimeField(help_text="The new moment (future).")
     note = strict.CharField(required=False, allow_blank=True, default="")
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(serializers.Serializer[Any]):
     reason = strict.CharField()
 
 
@@ -137,7 +137,7 @@ class FollowUpSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class FollowUpCompleteSerializer(serializers.Serializer):
+class FollowUpCompleteSerializer(serializers.Serializer[Any]):
     satisfied = strict.BooleanField(allow_null=True)
     # Range checked by the service, so the message is the domain's own.
     nps = strict.IntegerField(allow_null=True, help_text="0–10, or null if not answered.")
@@ -202,7 +202,7 @@ class FollowUpFilter(_DueFilter):
 Item = TypeVar("Item", CallbackPromise, FollowUp)
 
 
-class _DueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet, Generic[Item]):
+class _DueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Item], Generic[Item]):
     """A list of due contacts, soonest first, with one of them and the changes on it.
 
     A view set names its selectors (``items`` a user may see, one ``item`` or 404) and the
@@ -216,7 +216,8 @@ class _DueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet, Generic[Item])
     def get_queryset(self) -> QuerySet[Item]:
         if getattr(self, "swagger_fake_view", False):
             serializer: Any = self.get_serializer_class()  # a ModelSerializer
-            return serializer.Meta.model.objects.none()
+            nothing: QuerySet[Item] = serializer.Meta.model.objects.none()
+            return nothing
         return self.items(user=_actor(self.request))
 
     def get_object(self) -> Item:

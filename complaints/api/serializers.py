@@ -51,7 +51,7 @@ _WITH_CHILDREN = (
 )
 
 
-def _fresh(field: serializers.Field) -> serializers.Field:
+def _fresh(field: serializers.Field[Any, Any, Any, Any]) -> serializers.Field[Any, Any, Any, Any]:
     """A copy of an unbound field to bind to one serializer.
 
     DRF deep-copies, which builds every field anew through its ``__init__``. A leaf field is
@@ -65,21 +65,21 @@ def _fresh(field: serializers.Field) -> serializers.Field:
     return copy.copy(field)
 
 
-class Serializer(serializers.Serializer):
+class Serializer(serializers.Serializer[Any]):
     """A Serializer that copies its declared fields cheaply (see ``_fresh``)."""
 
-    def get_fields(self) -> dict[str, serializers.Field]:
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         return {name: _fresh(field) for name, field in self._declared_fields.items()}
 
 
-class ModelSerializer(serializers.ModelSerializer):
+class ModelSerializer(serializers.ModelSerializer[Any]):
     """A ModelSerializer that reads its model's fields once per class, not once per instance.
 
     DRF introspects the model every time a ModelSerializer is made (a third of a create's time
     went there); the built fields are kept here and copied for each instance (see ``_fresh``).
     """
 
-    _built_fields: dict[type, dict[str, serializers.Field]] = {}
+    _built_fields: dict[type, dict[str, serializers.Field[Any, Any, Any, Any]]] = {}
     # A model's text, whole-number, yes/no and moment fields take only that JSON type (see ``strict``).
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
@@ -93,7 +93,7 @@ class ModelSerializer(serializers.ModelSerializer):
         models.DateTimeField: strict.DateTimeField,
     }
 
-    def get_fields(self) -> dict[str, serializers.Field]:
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         built = self._built_fields.get(type(self))
         if built is None:
             built = self._built_fields[type(self)] = super().get_fields()
@@ -284,7 +284,7 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
         read_only_fields = fields
 
     @staticmethod
-    def _step(obj: Complaint, name: str, serializer: type[serializers.Serializer]) -> Any:
+    def _step(obj: Complaint, name: str, serializer: type[serializers.Serializer[Any]]) -> Any:
         if obj.stage == Stage.RECEIVED:  # no step yet (reopening leads to solving): no query
             return None
         step = getattr(obj, name, None)
@@ -326,7 +326,7 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
         return [*actions, "transfer"] if obj.is_open else actions
 
 
-class CustomerField(serializers.PrimaryKeyRelatedField):
+class CustomerField(serializers.PrimaryKeyRelatedField[Customer]):
     """A customer by id, read with one kept statement (``sql.get``) on every create."""
 
     def to_internal_value(self, data: Any) -> Customer:

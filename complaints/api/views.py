@@ -45,7 +45,7 @@ class CustomerViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[Any],
 ):
     """Customers: find (``search``), register and correct their details."""
 
@@ -116,12 +116,12 @@ class CustomerViewSet(
         services.check_may_change_customers(_actor(request))  # 403 whatever the payload
         return super().update(request, *args, **kwargs)
 
-    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         serializer.instance = services.customer_create(
             actor=_actor(self.request), **serializer.validated_data
         )
 
-    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         assert serializer.instance is not None
         serializer.instance = services.customer_update(
             customer=serializer.instance,
@@ -136,7 +136,7 @@ class CustomerViewSet(
     ),
     retrieve=extend_schema(responses={200: s.ComplaintDetailSerializer, 404: _ERRORS[404]}),
 )
-class ComplaintViewSet(viewsets.GenericViewSet):
+class ComplaintViewSet(viewsets.GenericViewSet[Complaint]):
     """Complaints and their triad workflow. Identified by reference, e.g. ``KL-2026-000123``."""
 
     lookup_field = "reference"
@@ -225,7 +225,10 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         return self._detail(complaint)
 
     def _transition(
-        self, request: Request, transition: Transition, input_class: type[serializers.Serializer]
+        self,
+        request: Request,
+        transition: Transition,
+        input_class: type[serializers.Serializer[Any]],
     ) -> Response:
         complaint = self.get_object()
         # Answer 403/409 before judging the data, so a refusal never depends on the payload.
@@ -329,7 +332,7 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         return Response(s.ComplaintEventSerializer(events, many=True).data)
 
 
-class RootCauseViewSet(viewsets.ReadOnlyModelViewSet):
+class RootCauseViewSet(viewsets.ReadOnlyModelViewSet[RootCause]):
     """The root-cause taxonomy: groups and the causes within them."""
 
     serializer_class = s.RootCauseSerializer

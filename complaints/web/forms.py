@@ -48,7 +48,7 @@ def root_cause_name(cause: RootCause | None) -> str:
     return name
 
 
-class RootCauseField(forms.ModelChoiceField):
+class RootCauseField(forms.ModelChoiceField[RootCause]):
     def label_from_instance(self, obj: Any) -> str:
         return root_cause_name(obj)
 
@@ -309,7 +309,7 @@ class ReopenForm(WebForm):
     reason = forms.CharField(label=_("Why reopen"), widget=_textarea(2))
 
 
-class OwnerField(forms.ModelChoiceField):
+class OwnerField(forms.ModelChoiceField[User]):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj} ({obj.team})" if obj.team_id else str(obj)
 
