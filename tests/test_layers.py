@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-MODEL_MODULES = sorted((ROOT / "complaints" / "models").glob("*.py")) + [
+MODEL_MODULES = [
+    *sorted((ROOT / "complaints" / "models").glob("*.py")),
     ROOT / "accounts" / "models.py",
     ROOT / "reports" / "models.py",
 ]
