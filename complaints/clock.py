@@ -36,7 +36,8 @@ def pinned(moment: datetime) -> datetime:
     """The same instant with its UTC offset fixed: ``03:15+02:00`` stays ``03:15+02:00``, but
     no longer as a wall-clock time of Europe/Amsterdam."""
     offset = _aware(moment).utcoffset()
-    assert offset is not None
+    if offset is None:
+        raise ValueError("offset is missing")
     return moment.astimezone(timezone(offset))
 
 

@@ -126,7 +126,8 @@ def understand(
             errors.add("intensity", _("Give the intensity from 1 (mild) to 5 (very strong)."))
         errors.require("acknowledgement", acknowledgement)
         errors.raise_if_any()
-        assert intensity is not None
+        if intensity is None:
+            raise ValueError("intensity is missing")
         UnderstandingStep.objects.create(
             complaint=locked,
             emotion=emotion,
@@ -223,7 +224,8 @@ def solve(
         for unknown in sorted(str(wish) for wish in given if wish not in Wish.values):
             errors.add("wishes", _("“%(value)s” is not a valid choice.") % {"value": unknown})
         errors.raise_if_any()
-        assert promised_at is not None
+        if promised_at is None:
+            raise ValueError("promised_at is missing")
         served = [wish for wish in Wish.values if wish in given]  # once each, in their order
         SolutionStep.objects.create(
             complaint=locked,
@@ -315,7 +317,8 @@ def resolve(
         if balance and balance not in Balance.values:
             errors.add("balance", _("“%(value)s” is not a valid choice.") % {"value": balance})
         errors.raise_if_any()
-        assert root_cause is not None
+        if root_cause is None:
+            raise ValueError("root_cause is missing")
         fields = {
             "outcome": outcome,
             "resolution_summary": resolution_summary.strip(),

@@ -134,7 +134,8 @@ class BlankableEmailField(OpenApiSerializerFieldExtension):
 
     def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
         email = build_basic_type(OpenApiTypes.EMAIL)
-        assert email is not None
+        if email is None:
+            raise ValueError("email is missing")
         if not self.target.allow_blank:
             return email
         return {"oneOf": [email, {"type": "string", "maxLength": 0}]}

@@ -136,7 +136,12 @@ def action_create(
     _check_due_on(errors, due_on, today=local_today(now))
     _check_complaints(errors, linked, root_cause)
     errors.raise_if_any()
-    assert root_cause is not None and owner is not None and due_on is not None
+    if root_cause is None:
+        raise ValueError("root_cause is missing")
+    if owner is None:
+        raise ValueError("owner is missing")
+    if due_on is None:
+        raise ValueError("due_on is missing")
     with transaction.atomic():
         action = CorrectiveAction.objects.create(
             root_cause=root_cause,

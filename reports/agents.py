@@ -105,7 +105,8 @@ def figures_period(start: date | None, end: date | None, *, today: date | None =
     errors = ErrorCollector()
     check_period(errors, start, end, today=today)
     errors.raise_if_any()
-    assert start is not None
+    if start is None:
+        raise ValueError("start is missing")
     return Period(start, end)
 
 

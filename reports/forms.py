@@ -44,7 +44,8 @@ class RootCauseForm(forms.Form):
         from reports import taxonomy
 
         field = self.fields["parent"]
-        assert isinstance(field, forms.ModelChoiceField)
+        if not isinstance(field, forms.ModelChoiceField):
+            raise TypeError("field is not a forms.ModelChoiceField")
         field.queryset = taxonomy.groups().filter(active=True)
 
 
@@ -76,7 +77,8 @@ class ImportForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["mapping"]
-        assert isinstance(field, forms.ChoiceField)
+        if not isinstance(field, forms.ChoiceField):
+            raise TypeError("field is not a forms.ChoiceField")
         field.choices = [(m.name, m.label) for m in MAPPINGS.values()]
 
 
@@ -108,9 +110,10 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         cause = self.fields["root_cause"]
         owner = self.fields["owner"]
-        assert isinstance(cause, forms.ModelChoiceField) and isinstance(
-            owner, forms.ModelChoiceField
-        )
+        if not isinstance(cause, forms.ModelChoiceField):
+            raise TypeError("cause is not a forms.ModelChoiceField")
+        if not isinstance(owner, forms.ModelChoiceField):
+            raise TypeError("owner is not a forms.ModelChoiceField")
         cause.queryset = RootCause.objects.filter(parent__isnull=False).select_related("parent")
         owner.queryset = _owners()
         if editing:

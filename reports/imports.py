@@ -261,7 +261,10 @@ def _row(reading: _Reading, number: int) -> Row:
     """The complaint fields of a record that passed every reader."""
     mapping, get, status = reading.mapping, reading.get, reading.status
     received, outcome, resolved_at = reading.received, reading.outcome, reading.resolved_at
-    assert received is not None and reading.channel is not None
+    if received is None:
+        raise ValueError("received is missing")
+    if reading.channel is None:
+        raise ValueError("reading.channel is missing")
     acknowledged = reading.moments.get("acknowledged_at")
     category = " / ".join(get(c) for c in mapping.category if get(c))
     if reading.closed_in_source:

@@ -68,7 +68,10 @@ def report_generate(
     errors = ErrorCollector()
     check_period(errors, start, end, today=timezone.localdate(now))
     errors.raise_if_any()
-    assert start is not None and end is not None
+    if start is None:
+        raise ValueError("start is missing")
+    if end is None:
+        raise ValueError("end is missing")
     with transaction.atomic():
         report = RootCauseReport.objects.create(
             kind=kind,

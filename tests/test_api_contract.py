@@ -201,7 +201,8 @@ def test_a_query_parameter_without_a_value_is_a_400_with_its_message(api, qualit
     response = api.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400, response.content[:200]
     messages = response.json()[field]
-    assert messages and all(isinstance(m, str) and m for m in messages)
+    assert messages
+    assert all(isinstance(m, str) and m for m in messages)
 
 
 @pytest.mark.parametrize(
@@ -359,7 +360,8 @@ def test_a_bare_list_of_messages_becomes_non_field_errors():
     from config.exceptions import exception_handler
 
     response = exception_handler(ValidationError(["Nope."]), {})
-    assert response is not None and response.data == {"non_field_errors": ["Nope."]}
+    assert response is not None
+    assert response.data == {"non_field_errors": ["Nope."]}
 
 
 def test_the_refusals_found_as_admin_are_documented(schema):

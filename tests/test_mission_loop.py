@@ -69,7 +69,8 @@ def test_a_complaint_goes_round_the_whole_loop_and_shows_in_the_figures(
     assert promise["state"] == "scheduled"
     time_machine.move_to(START + timedelta(days=1, hours=5, minutes=55), tick=False)
     kept = api.post(f"/api/promises/{promise['id']}/keep/", {"note": "Gebeld."}, format="json")
-    assert kept.status_code == 200 and kept.json()["state"] == "kept"
+    assert kept.status_code == 200
+    assert kept.json()["state"] == "kept"
 
     resolved = api.post(
         url(reference, "resolve"),
@@ -84,20 +85,23 @@ def test_a_complaint_goes_round_the_whole_loop_and_shows_in_the_figures(
     )
     assert resolved.status_code == 200, resolved.content
     body = resolved.json()
-    assert body["follow_up"]["state"] == "scheduled" and "close" not in body["available_actions"]
+    assert body["follow_up"]["state"] == "scheduled"
+    assert "close" not in body["available_actions"]
 
     # Closing waits for the follow-up: 409 with the reason; the agent may not waive it early
     # (403); the manager may, but not without a reason (400). Nothing is written by any of them.
     before = db_snapshot()
     waiting = api.post(url(reference, "close"), {"note": ""}, format="json")
-    assert waiting.status_code == 409 and waiting.json()["code"] == "follow_up_awaited"
+    assert waiting.status_code == 409
+    assert waiting.json()["code"] == "follow_up_awaited"
     follow_up = body["follow_up"]["id"]
     early_waive = api.post(f"/api/follow-ups/{follow_up}/waive/", {"reason": "Klaar."})
     assert early_waive.status_code == 403
     blank = api_as(manager).post(url(reference, "close"), {"waive_reason": "  "}, format="json")
     assert blank.status_code == 409  # a blank reason waives nothing: closing still waits
     no_reason = api_as(manager).post(f"/api/follow-ups/{follow_up}/waive/", {"reason": ""})
-    assert no_reason.status_code == 400 and "reason" in no_reason.json()
+    assert no_reason.status_code == 400
+    assert "reason" in no_reason.json()
     assert db_snapshot() == before
 
     # A month on, the follow-up: the customer is satisfied now and would recommend us.
@@ -110,7 +114,8 @@ def test_a_complaint_goes_round_the_whole_loop_and_shows_in_the_figures(
     )
     assert done.status_code == 200, done.content
     closed = api.post(url(reference, "close"), {"note": "Rond."}, format="json")
-    assert closed.status_code == 200 and closed.json()["stage"] == "closed"
+    assert closed.status_code == 200
+    assert closed.json()["stage"] == "closed"
     complaint = Complaint.objects.get(reference=reference)
     assert FollowUp.objects.get(complaint=complaint).state == "completed"
     assert list(

@@ -33,7 +33,8 @@ def reference_field(**kwargs: Any) -> serializers.RegexField:
 def actor(request: Request) -> User:
     """The authenticated user (IsAuthenticated has already turned anonymous callers away)."""
     user = request.user
-    assert isinstance(user, User)
+    if not isinstance(user, User):
+        raise TypeError("user is not a User")
     return user
 
 
@@ -70,7 +71,8 @@ def complaint_named(request: Request, actor: User, *, source: Any = None) -> Com
     if not isinstance(reference, str) or not reference.strip():
         errors.add("complaint", _("Give the complaint's reference."))
         errors.raise_if_any()
-    assert isinstance(reference, str)
+    if not isinstance(reference, str):
+        raise TypeError("reference is not a str")
     if not re.fullmatch(REFERENCE_PATTERN, reference.strip()):  # nor a NUL byte to the database
         errors.add("complaint", _("There is no complaint with this reference that you can see."))
         errors.raise_if_any()

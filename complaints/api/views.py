@@ -122,7 +122,8 @@ class CustomerViewSet(
         )
 
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
-        assert serializer.instance is not None
+        if serializer.instance is None:
+            raise ValueError("serializer.instance is missing")
         serializer.instance = services.customer_update(
             customer=serializer.instance,
             actor=_actor(self.request),

@@ -147,7 +147,8 @@ def promise_create(
         if notify_customer and not locked.customer.email:
             errors.add("notify_customer", _("The customer has no email address."))
         errors.raise_if_any()
-        assert due_at is not None
+        if due_at is None:
+            raise ValueError("due_at is missing")
         promise = promise_add(
             locked,
             actor=actor,
@@ -226,7 +227,8 @@ def promise_reschedule(
         errors = ErrorCollector()
         _check_due_at(errors, "due_at", due_at, now)
         errors.raise_if_any()
-        assert due_at is not None
+        if due_at is None:
+            raise ValueError("due_at is missing")
         # The new promise first, so that the old one's ending can name it.
         new = promise_add(
             complaint,

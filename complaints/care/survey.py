@@ -102,7 +102,8 @@ def survey_submit(
             invitation.follow_up = followups.follow_up_lock(invitation.follow_up, None)
         _check_invitation(invitation, now)
         errors.raise_if_any()
-        assert invitation is not None
+        if invitation is None:
+            raise ValueError("invitation is missing")
         SurveyInvitation.objects.filter(pk=invitation.pk).update(used_at=now)
         follow_up = followups.complete_locked(
             invitation.follow_up,

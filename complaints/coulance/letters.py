@@ -174,5 +174,6 @@ def render_pdf(letter: CoulanceLetter, *, dated: datetime | None = None) -> byte
     from weasyprint import HTML
 
     pdf = HTML(string=render_html(letter, dated=dated)).write_pdf()
-    assert pdf is not None
+    if pdf is None:
+        raise ValueError("pdf is missing")
     return bytes(pdf)

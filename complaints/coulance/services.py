@@ -196,7 +196,10 @@ def coulance_request_create(
         check_may_request(locked, actor)
         _check_liability(errors, liability, locked)
         errors.raise_if_any()
-        assert parsed is not None and amount_eur is not None
+        if parsed is None:
+            raise ValueError("parsed is missing")
+        if amount_eur is None:
+            raise ValueError("amount_eur is missing")
         owner = User.objects.select_related("team__manager").get(pk=locked.owner_id)
         route = routing.approval_route(owner=owner, requester=actor, amount_eur=amount_eur)
         request = CoulanceRequest.objects.create(

@@ -54,7 +54,7 @@ from complaints.models import (
 from complaints.states import Stage
 from reports.models import CorrectiveAction, RootCauseReport
 
-DEMO_PASSWORD = "demo-klacht-2026"
+DEMO_PASSWORD = "demo-klacht-2026"  # noqa: S105 (the demo's published password)
 DEMO_CUSTOMER_PREFIX = "DEMO-"
 
 # How long after receipt a complaint is logged when the story does not say.

@@ -18,7 +18,8 @@ class HtmxHttpRequest(HttpRequest):
 def actor(request: HttpRequest) -> User:
     """The logged-in user (every view is behind ``login_required``)."""
     user = request.user
-    assert isinstance(user, User)
+    if not isinstance(user, User):
+        raise TypeError("user is not a User")
     return user
 
 

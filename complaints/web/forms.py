@@ -180,7 +180,8 @@ class NewComplaintForm(WebForm):
     def __init__(self, *args: Any, customers: QuerySet[Customer], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["customer"]
-        assert isinstance(field, forms.ModelChoiceField)
+        if not isinstance(field, forms.ModelChoiceField):
+            raise TypeError("field is not a forms.ModelChoiceField")
         field.queryset = customers
 
     def customer_data(self) -> dict[str, Any]:
@@ -277,7 +278,8 @@ class ResolveForm(WebForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["root_cause"]
-        assert isinstance(field, RootCauseField)
+        if not isinstance(field, RootCauseField):
+            raise TypeError("field is not a RootCauseField")
         field.queryset = selectors.root_cause_choices()
 
     def step_data(self) -> dict[str, Any]:
@@ -321,7 +323,8 @@ class TransferForm(WebForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["to_user"]
-        assert isinstance(field, forms.ModelChoiceField)
+        if not isinstance(field, forms.ModelChoiceField):
+            raise TypeError("field is not a forms.ModelChoiceField")
         field.queryset = possible_owners()
 
 

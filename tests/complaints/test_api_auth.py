@@ -179,10 +179,12 @@ def test_a_token_brings_its_user_as_the_orm_would_with_the_team_at_hand(agent, o
     expected = User.objects.get(pk=agent.pk)
     for field in User._meta.concrete_fields:
         assert getattr(user, field.attname) == getattr(expected, field.attname), field.name
-    assert timezone.is_aware(user.date_joined) and timezone.is_aware(got.created)
+    assert timezone.is_aware(user.date_joined)
+    assert timezone.is_aware(got.created)
     assert (got.key, got.created) == (token.key, Token.objects.get(key=token.key).created)
     with CaptureQueriesContext(connection) as queries:
-        assert user.team is not None and user.team.name == "Klantenservice Noord"
+        assert user.team is not None
+        assert user.team.name == "Klantenservice Noord"
         assert got.user is user
     assert len(queries.captured_queries) == 0
     assert token_user("0" * 40) is None

@@ -90,9 +90,8 @@ def test_history_holds_four_months_of_complaints_apart_from_the_stories(seeded: 
     # The stories' own list and tests see only the stories.
     assert all(c.customer.customer_number.startswith("DEMO-") for c in demo_complaints())
     assert not set(demo_complaints()) & set(complaints)
-    assert "History / geschiedenis: " in seeded and f"{len(complaints)} complaints created" in (
-        seeded
-    )
+    assert "History / geschiedenis: " in seeded
+    assert f"{len(complaints)} complaints created" in (seeded)
 
 
 def test_history_customers_have_no_email_and_get_no_mail(seeded: str):
@@ -122,7 +121,8 @@ def test_history_spreads_over_agents_teams_channels_and_causes(seeded: str):
     assert {c.outcome for c in resolved} == set(Outcome.values)
     for complaint in resolved:
         if complaint.outcome != Outcome.UPHELD:
-            assert complaint.alternatives_offered and complaint.request_domain, complaint
+            assert complaint.alternatives_offered, complaint
+            assert complaint.request_domain, complaint
 
 
 def test_history_has_every_stage_and_the_recent_ones_wait_for_their_follow_up(seeded: str):
@@ -135,10 +135,12 @@ def test_history_has_every_stage_and_the_recent_ones_wait_for_their_follow_up(se
         age = now - complaint.resolved_at if complaint.resolved_at else None
         if complaint.stage == Stage.RESOLVED:
             # Resolved less than a month (and a few working days) ago: the follow-up is ahead.
-            assert age is not None and age < month + timedelta(days=10), complaint
+            assert age is not None, complaint
+            assert age < month + timedelta(days=10), complaint
             assert complaint.follow_ups.get().state == FollowUpState.SCHEDULED
         if complaint.stage == Stage.CLOSED:
-            assert age is not None and age > month
+            assert age is not None
+            assert age > month
 
 
 def test_promise_keeping_rate_is_believable_with_rescheduled_and_broken_ones(seeded: str):
@@ -227,7 +229,9 @@ def test_no_closed_complaint_still_awaits_its_follow_up(seeded: str):
     for complaint in closed:
         ended = complaint.follow_ups.get()
         assert ended.state in {FollowUpState.COMPLETED, FollowUpState.WAIVED}
-        assert ended.ended_at and complaint.closed_at and ended.ended_at <= complaint.closed_at
+        assert ended.ended_at
+        assert complaint.closed_at
+        assert ended.ended_at <= complaint.closed_at
 
 
 def test_some_gestures_were_approved_by_the_team_manager(seeded: str):
@@ -238,7 +242,8 @@ def test_some_gestures_were_approved_by_the_team_manager(seeded: str):
     assert len(approved) >= 5
     for request in approved:
         team = request.complaint.owner.team
-        assert team is not None and request.decided_by == team.manager
+        assert team is not None
+        assert request.decided_by == team.manager
         assert request.letters.exists()
 
 
@@ -252,7 +257,8 @@ def test_corrective_actions_done_in_progress_and_overdue(seeded: str):
     assert ActionStatus.IN_PROGRESS in actions
     today = timezone.localdate()
     overdue = [a for a in actions.values() if a.is_overdue(today)]
-    assert len(overdue) == 1 and overdue[0] != actions[ActionStatus.IN_PROGRESS]
+    assert len(overdue) == 1
+    assert overdue[0] != actions[ActionStatus.IN_PROGRESS]
 
 
 def test_the_stored_report_of_last_month_has_a_promise_rate_and_a_measured_effect(seeded: str):
@@ -266,10 +272,12 @@ def test_the_stored_report_of_last_month_has_a_promise_rate_and_a_measured_effec
     assert figures["nps"]["answers"] >= 10
     effects = figures["corrective_actions"]["effects"]
     measured = [row for row in effects if row["change"] is not None]
-    assert measured and measured[0]["root_cause"] == ACTION_DONE_CAUSE
+    assert measured
+    assert measured[0]["root_cause"] == ACTION_DONE_CAUSE
     assert measured[0]["change"] < 0  # the cause came less often after the action
     assert figures["volumes"]["resolved"]["total"] >= 25
-    assert "Root-cause report / oorzakenrapport: " in seeded and "created" in seeded
+    assert "Root-cause report / oorzakenrapport: " in seeded
+    assert "created" in seeded
 
 
 def test_a_second_seed_adds_nothing(seeded: str):

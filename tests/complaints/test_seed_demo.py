@@ -100,7 +100,8 @@ def test_the_demo_organisation_has_teams_limits_and_a_chain_of_managers(output: 
     assert marieke.approval_limit == daan.approval_limit == Decimal("250.00")
     assert directeur.approval_limit == Decimal("5000.00")
     assert marieke.reports_to == daan.reports_to == directeur
-    assert users["admin"].is_staff and users["admin"].is_superuser
+    assert users["admin"].is_staff
+    assert users["admin"].is_superuser
     assert all(u.email.endswith("@example.com") for u in users.values())
     assert {u.language for u in users.values()} == {"nl", "en"}
 
@@ -144,7 +145,8 @@ def test_every_demo_history_follows_the_transition_table(output: str):
                 continue
             sources, target = TRANSITIONS[EVENT_TRANSITION[EventType(event.type)]]
             assert event.from_stage == stage, (complaint.reference, event)
-            assert stage in sources and event.to_stage == target, (complaint.reference, event)
+            assert stage in sources, (complaint.reference, event)
+            assert event.to_stage == target, (complaint.reference, event)
             stage = event.to_stage
         assert stage == complaint.stage, complaint.reference
 
@@ -155,7 +157,8 @@ def test_demo_histories_lie_in_the_last_ten_weeks_in_order(output: str):
         assert now - timedelta(days=70) < complaint.received_at < now
         moments = [e.created_at for e in complaint.events.order_by("id")]
         assert moments == sorted(moments), complaint.reference
-        assert complaint.received_at <= moments[0] and moments[-1] < now
+        assert complaint.received_at <= moments[0]
+        assert moments[-1] < now
         if hasattr(complaint, "solution"):
             assert complaint.solution.promised_at > complaint.solution.recorded_at
 
@@ -164,10 +167,14 @@ def test_resolved_and_closed_demo_complaints_carry_a_root_cause_and_outcome(outp
     finished = [c for c in demo() if c.stage in {Stage.RESOLVED, Stage.CLOSED}]
     assert finished
     for complaint in finished:
-        assert complaint.root_cause is not None and not complaint.root_cause.is_group
-        assert complaint.outcome and complaint.emotion_at_resolution and complaint.liability
+        assert complaint.root_cause is not None
+        assert not complaint.root_cause.is_group
+        assert complaint.outcome
+        assert complaint.emotion_at_resolution
+        assert complaint.liability
         if complaint.outcome != Outcome.UPHELD:
-            assert complaint.request_domain and complaint.balance
+            assert complaint.request_domain
+            assert complaint.balance
             assert complaint.alternatives_offered
     codes = {c.root_cause.code for c in finished if c.root_cause}
     assert "customer-error-wrong-order" in codes
@@ -176,7 +183,8 @@ def test_resolved_and_closed_demo_complaints_carry_a_root_cause_and_outcome(outp
 
 def test_demo_has_contacts_and_an_explicit_transfer(output: str):
     transfer = OwnershipTransfer.objects.get()
-    assert transfer.reason and transfer.from_user != transfer.to_user
+    assert transfer.reason
+    assert transfer.from_user != transfer.to_user
     assert transfer.complaint.owner == transfer.to_user
     assert Interaction.objects.filter(kind="call").exists()
     assert Interaction.objects.filter(kind="note").exists()
@@ -212,8 +220,10 @@ def test_the_demo_shows_coulance_waiting_higher_up_and_one_approved_with_a_lette
     requests = {r.complaint.customer.customer_number: r for r in CoulanceRequest.objects.all()}
     escalated, approved = requests["DEMO-0002"], requests["DEMO-0005"]
     # € 358,20 is above the team manager's limit: it waits for the director.
-    assert escalated.status == "pending" and escalated.waiting_for is not None
+    assert escalated.status == "pending"
+    assert escalated.waiting_for is not None
     assert escalated.waiting_for.username == "directeur"
-    assert approved.status == "approved" and approved.decided_by is not None
+    assert approved.status == "approved"
+    assert approved.decided_by is not None
     assert approved.decided_by.username == "marieke"
     assert CoulanceLetter.objects.filter(request=approved, status="draft").exists()

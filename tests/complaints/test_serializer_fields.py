@@ -11,7 +11,8 @@ def test_each_serializer_binds_its_own_fields(agent, other_agent):
     one, two = ComplaintDetailSerializer(first), ComplaintDetailSerializer(second)
 
     assert one.fields["subject"] is not two.fields["subject"]
-    assert one.fields["subject"].parent is one and two.fields["subject"].parent is two
+    assert one.fields["subject"].parent is one
+    assert two.fields["subject"].parent is two
     nested_one, nested_two = one.fields["owner"], two.fields["owner"]
     assert nested_one is not nested_two
     assert nested_one.fields["username"].parent is nested_one

@@ -177,7 +177,7 @@ def test_quality_cannot_log_complaints(quality):
     ("changes", "fields"),
     [
         pytest.param({"received_at": T0 + timedelta(hours=1)}, {"received_at"}, id="future"),
-        pytest.param({"received_at": datetime(2026, 3, 1, 9, 0)}, {"received_at"}, id="naive"),
+        pytest.param({"received_at": datetime(2026, 3, 1, 9, 0)}, {"received_at"}, id="naive"),  # noqa: DTZ001 (naive on purpose)
         pytest.param({"channel": "carrier_pigeon"}, {"channel"}, id="unknown-channel"),
         pytest.param({"channel": ""}, {"channel"}, id="no-channel"),
         pytest.param({"subject": " ", "facts": ""}, {"subject", "facts"}, id="blank-text"),
@@ -423,7 +423,7 @@ def test_an_interaction_without_direction_or_moment_is_an_internal_note_of_now(a
         pytest.param({"direction": "sideways"}, {"direction"}, id="unknown-direction"),
         pytest.param({"summary": "  "}, {"summary"}, id="blank-summary"),
         pytest.param({"occurred_at": T0 + timedelta(hours=1)}, {"occurred_at"}, id="future"),
-        pytest.param({"occurred_at": datetime(2026, 3, 2, 7, 0)}, {"occurred_at"}, id="naive"),
+        pytest.param({"occurred_at": datetime(2026, 3, 2, 7, 0)}, {"occurred_at"}, id="naive"),  # noqa: DTZ001 (naive on purpose)
     ],
 )
 def test_an_invalid_interaction_is_refused_and_writes_nothing(agent, clock, changes, fields):

@@ -70,7 +70,8 @@ def test_the_api_takes_and_shows_the_wishes(api_as, agent, apologised):
     refused = api.post(url, data | {"wishes": ["wealth"]}, format="json")
     solved = api.post(url, data | {"wishes": ["comfort", "recognition"]}, format="json")
 
-    assert refused.status_code == 400 and list(refused.json()) == ["wishes"]
+    assert refused.status_code == 400
+    assert list(refused.json()) == ["wishes"]
     assert solved.status_code == 200
     assert solved.json()["solution"]["wishes"] == ["comfort", "recognition"]
 
@@ -110,7 +111,8 @@ def test_the_report_counts_each_wish_and_how_the_customers_ended(agent):
         "better_share": 0.5,
     }
     assert (by_wish["identity"]["count"], by_wish["identity"]["better"]) == (1, 1)
-    assert by_wish["comfort"]["count"] == 0 and by_wish["comfort"]["better_share"] is None
+    assert by_wish["comfort"]["count"] == 0
+    assert by_wish["comfort"]["better_share"] is None
     assert found["none"] == {
         "key": "none",
         "count": 2,
@@ -139,7 +141,8 @@ def test_the_report_page_and_csv_show_the_wishes_and_older_reports_still_open(
 
     assert 'id="wish-table"' in page.content.decode()
     assert ["wishes", "wish", "comfort", "better", 1] in rows
-    assert older.status_code == 200 and 'id="wish-table"' not in older.content.decode()
+    assert older.status_code == 200
+    assert 'id="wish-table"' not in older.content.decode()
 
 
 def test_the_demo_names_wishes_where_the_stories_do(db):

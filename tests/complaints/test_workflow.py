@@ -119,7 +119,8 @@ def clock() -> Iterator[time_machine.Traveller]:
 @pytest.fixture
 def outsider_manager(outsider: User) -> User:
     """The manager of the outsider's team: a manager, but not of the complaint's team."""
-    assert outsider.team is not None and outsider.team.manager is not None
+    assert outsider.team is not None
+    assert outsider.team.manager is not None
     return outsider.team.manager
 
 

@@ -316,7 +316,8 @@ class WorkflowMachine(RuleBasedStateMachine):
             )
             if stage in {Stage.RESOLVED, Stage.CLOSED}:
                 cause = rows["complaints.RootCause"][complaint["root_cause_id"]]
-                assert cause["active"] and cause["parent_id"] is not None
+                assert cause["active"]
+                assert cause["parent_id"] is not None
 
     def stage_history_is_a_legal_path(self, events: list[dict[str, Any]]) -> Stage:
         """Walk the stage changes in the events through TRANSITIONS; return where they end."""

@@ -106,7 +106,8 @@ def test_approve_and_reject_at_once_leave_exactly_one_decision(complaint, agent,
     )
 
     done, refused = split(outcomes)
-    assert len(done) == 1 and len(refused) == 1
+    assert len(done) == 1
+    assert len(refused) == 1
     request.refresh_from_db()
     assert request.status == done[0].status
     assert len(decisions(request)) == 1

@@ -28,8 +28,12 @@ def test_amounts_are_written_the_customers_way(amount, code, language, expected)
 
 
 def test_only_iso_4217_codes_are_known():
-    assert is_known("EUR") and is_known("USD") and is_known("JPY")
-    assert not is_known("XYZ") and not is_known("eur") and not is_known("EURO")
+    assert is_known("EUR")
+    assert is_known("USD")
+    assert is_known("JPY")
+    assert not is_known("XYZ")
+    assert not is_known("eur")
+    assert not is_known("EURO")
 
 
 def test_amounts_are_converted_to_eur_only_with_a_rate():

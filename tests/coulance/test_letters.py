@@ -83,7 +83,8 @@ def test_dutch_letter_makes_the_gesture_visible(agent, manager, director):
     letter = letter_of(request)
 
     assert letter.language == "nl"
-    assert complaint.reference in letter.subject and "coulance" in letter.subject
+    assert complaint.reference in letter.subject
+    assert "coulance" in letter.subject
     body = letter.body
     assert body.startswith("Geachte Jan Evers,")
     assert "Drie jaar betaald voor ongebruikt internet" in body  # what the complaint was
@@ -140,7 +141,8 @@ def test_the_letter_is_escaped_in_html_but_not_in_text(agent, manager, director)
 
     assert "Bill <b>& co</b>" in letter.body
     html = letters.render_html(letter)
-    assert "Bill &lt;b&gt;&amp; co&lt;/b&gt;" in html and "<b>&" not in html
+    assert "Bill &lt;b&gt;&amp; co&lt;/b&gt;" in html
+    assert "<b>&" not in html
 
 
 @pytest.mark.parametrize(
@@ -217,7 +219,8 @@ def test_a_correction_after_sending_is_a_new_version(agent, manager, director):
 
     first.refresh_from_db()
     assert (first.version, first.status, first.content_hash) == (1, "sent", sent_hash)
-    assert bytes(first.pdf) == sent_pdf and first.body.startswith("Geachte")
+    assert bytes(first.pdf) == sent_pdf
+    assert first.body.startswith("Geachte")
     assert (second.version, second.status) == (2, "draft")
     assert second.body.startswith("Beste")
     assert letter_of(request) == second
@@ -301,14 +304,16 @@ def test_the_task_sends_one_email_with_the_pdf_even_when_it_runs_twice(complaint
     message = mail.outbox[0]
     letter.refresh_from_db()
     assert message.to == [complaint.customer.email]
-    assert message.subject == letter.subject and message.body == letter.body
+    assert message.subject == letter.subject
+    assert message.body == letter.body
     [(name, content, mimetype)] = message.attachments
     assert (name, mimetype) == (f"{complaint.reference}-v1.pdf", "application/pdf")
     assert hashlib.sha256(content).hexdigest() == letter.content_hash
     assert (letter.status, letter.send_attempts) == (LetterStatus.SENT, 1)
     assert letter.sent_at is not None
     [sent] = ComplaintEvent.objects.filter(complaint=complaint, type=EventType.COULANCE_LETTER_SENT)
-    assert sent.actor is None and sent.payload["recipient"] == complaint.customer.email
+    assert sent.actor is None
+    assert sent.payload["recipient"] == complaint.customer.email
 
 
 def test_a_claimed_letter_is_never_sent_again(complaint, agent, manager):
@@ -468,7 +473,8 @@ def _refused_send(letter: CoulanceLetter, agent: User, callbacks: Any) -> list[s
     with callbacks() as queued, pytest.raises(InvalidData) as refused:
         letter_services.coulance_letter_send(letter=letter, actor=agent)
     assert db_changes(before, db_snapshot()) == {}  # not frozen, no event
-    assert queued == [] and mail.outbox == []  # nothing on its way
+    assert queued == []
+    assert mail.outbox == []
     assert set(refused.value.errors) == {"body"}
     return [str(message) for message in refused.value.errors["body"]]
 
@@ -488,7 +494,8 @@ def test_an_unedited_draft_has_its_essentials_and_is_sent(
     with django_capture_on_commit_callbacks() as queued:
         sent = letter_services.coulance_letter_send(letter=letter, actor=agent)
 
-    assert sent.status == LetterStatus.QUEUED and len(queued) == 1
+    assert sent.status == LetterStatus.QUEUED
+    assert len(queued) == 1
 
 
 @pytest.mark.parametrize(

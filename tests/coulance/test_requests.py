@@ -54,11 +54,14 @@ def test_request_within_the_team_managers_limit_waits_for_the_team_manager(
 
     assert request.status == CoulanceStatus.PENDING
     assert request.waiting_for == manager
-    assert request.amount == Decimal("25.00") and request.currency == "EUR"
-    assert request.requested_by == agent and request.requested_at == T0
+    assert request.amount == Decimal("25.00")
+    assert request.currency == "EUR"
+    assert request.requested_by == agent
+    assert request.requested_at == T0
     [event] = ComplaintEvent.objects.filter(complaint=complaint, type=EventType.COULANCE_REQUESTED)
     assert event.actor == agent
-    assert event.payload["amount"] == "25.00" and event.payload["waiting_for_id"] == manager.pk
+    assert event.payload["amount"] == "25.00"
+    assert event.payload["waiting_for_id"] == manager.pk
 
 
 def test_request_above_the_team_managers_limit_escalates_to_the_manager_above(
@@ -91,7 +94,8 @@ def test_why_a_request_waits_is_said_in_the_readers_language(complaint, agent, a
         reason = CoulanceRequest.objects.get(pk=request.pk).pending_reason
     answer = api_as(agent).get(f"/api/coulance/{request.pk}/", HTTP_ACCEPT_LANGUAGE="nl")
 
-    assert reason.startswith("Niemand kan dit nog goedkeuren") and "€ 1.000,00" in reason
+    assert reason.startswith("Niemand kan dit nog goedkeuren")
+    assert "€ 1.000,00" in reason
     assert answer.status_code == 200
     assert answer.json()["pending_reason"] == reason
 
@@ -353,7 +357,8 @@ def test_a_limit_raised_later_lets_the_top_manager_approve_an_unroutable_request
     director.save()
     approved = coulance.coulance_request_approve(coulance_request=request, actor=director)
 
-    assert approved.status == CoulanceStatus.APPROVED and approved.pending_reason == ""
+    assert approved.status == CoulanceStatus.APPROVED
+    assert approved.pending_reason == ""
 
 
 def test_deciding_twice_leaves_the_first_decision(complaint, agent, manager, director):

@@ -50,7 +50,8 @@ def test_a_raised_limit_gives_the_request_nobody_could_approve_its_approver(
     complaint, agent, manager, director
 ):
     request = ask(complaint, agent, amount="5000")
-    assert request.waiting_for is None and request.pending_reason
+    assert request.waiting_for is None
+    assert request.pending_reason
     director.approval_limit = Decimal("10000")
     director.save(update_fields=["approval_limit"])
 
@@ -61,7 +62,8 @@ def test_a_raised_limit_gives_the_request_nobody_could_approve_its_approver(
     assert request.pending_reason == ""
     assert list(selectors.coulance_pending_for(user=director)) == [request]
     [event] = rerouted(complaint)
-    assert event.actor is None and event.created_at == T0
+    assert event.actor is None
+    assert event.created_at == T0
     assert event.payload["cause"] == "approvers"
     assert event.payload["from_user_id"] is None
     assert event.payload["waiting_for_id"] == director.pk
@@ -121,7 +123,8 @@ def test_decided_requests_keep_who_decided_them(complaint, agent, manager, direc
     assert routing.reroute_pending(cause=routing.APPROVERS) == []
 
     approved.refresh_from_db()
-    assert approved.waiting_for == manager and approved.decided_by == manager
+    assert approved.waiting_for == manager
+    assert approved.decided_by == manager
     assert rerouted(complaint) == []
 
 
@@ -137,7 +140,8 @@ def open_complaint(agent: User, director: User) -> Complaint:
 @pytest.fixture
 def south_manager(outsider: User) -> User:
     """The manager of the other team, allowed up to € 500."""
-    assert outsider.team is not None and outsider.team.manager is not None
+    assert outsider.team is not None
+    assert outsider.team.manager is not None
     boss = outsider.team.manager
     boss.approval_limit = Decimal("500")
     boss.save(update_fields=["approval_limit"])

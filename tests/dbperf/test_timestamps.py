@@ -53,7 +53,8 @@ def test_a_moment_reads_as_with_djangos_loader(moment):
     ours = _read(sql, [moment], django_loader=False)
     django = _read(sql, [moment], django_loader=True)
     assert ours == django
-    assert ours.utcoffset().total_seconds() == 0 and ours.tzinfo == django.tzinfo
+    assert ours.utcoffset().total_seconds() == 0
+    assert ours.tzinfo == django.tzinfo
 
 
 @pytest.mark.parametrize("moment", REFUSED)

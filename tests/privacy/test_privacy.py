@@ -92,14 +92,17 @@ def test_quality_exports_everything_held_about_the_customer(api_as, quality, his
     assert answer.status_code == 200
     assert "attachment" in answer["Content-Disposition"]
     data = answer.json()
-    assert data["customer"]["name"] == NAME and data["customer"]["email"] == EMAIL
+    assert data["customer"]["name"] == NAME
+    assert data["customer"]["email"] == EMAIL
     [complaint] = data["complaints"]
-    assert complaint["reference"] == history.reference and NAME in complaint["facts"]
+    assert complaint["reference"] == history.reference
+    assert NAME in complaint["facts"]
     assert "Markerdaal" in complaint["understanding"]["acknowledgement"]
     assert complaint["contacts"][0]["summary"] == "Mevrouw Markerdaal gebeld."
     assert any("Markerdaal" in p["purpose"] for p in complaint["promises"])
     [gesture] = complaint["goodwill_gestures"]
-    assert gesture["amount"] == "25.00" and "Markerdaal" in gesture["customer_contribution"]
+    assert gesture["amount"] == "25.00"
+    assert "Markerdaal" in gesture["customer_contribution"]
     assert [f["state"] for f in complaint["follow_ups"]] == [FollowUpState.SCHEDULED]
     [access] = DataAccess.objects.filter(kind=AccessKind.EXPORTED)
     assert (access.user, access.via) == (quality, "api")
@@ -166,7 +169,8 @@ def test_erasure_is_in_the_audit_trail_and_the_access_record(quality, history):
     [event] = history.events.filter(type=EventType.PERSONAL_DATA_ERASED)
     assert (event.actor, event.payload) == (quality, {"reason": "Verzoek"})
     [access] = DataAccess.objects.filter(kind=AccessKind.ERASED)
-    assert access.user == quality and access.customer_id == history.customer_id
+    assert access.user == quality
+    assert access.customer_id == history.customer_id
 
 
 @pytest.mark.parametrize(
@@ -217,9 +221,11 @@ def test_the_api_erases_for_quality_and_refuses_an_agent(api_as, quality, agent,
     again = api_as(quality).post(url, {"reason": "Nog eens"}, format="json")
 
     assert refused.status_code == 403
-    assert missing.status_code == 400 and "reason" in missing.json()
+    assert missing.status_code == 400
+    assert "reason" in missing.json()
     assert erased.status_code == 200
-    assert erased.json()["name"] == "—" and erased.json()["erased_at"]
+    assert erased.json()["name"] == "—"
+    assert erased.json()["erased_at"]
     assert again.status_code == 409
 
 
@@ -251,7 +257,9 @@ def test_an_erased_customer_is_not_found_changed_or_given_a_new_complaint(
         format="json",
     )
 
-    assert found.status_code == 200 and found.json()["results"] == []
+    assert found.status_code == 200
+    assert found.json()["results"] == []
     assert changed.status_code == 409
-    assert logged.status_code == 400 and list(logged.json()) == ["customer"]
+    assert logged.status_code == 400
+    assert list(logged.json()) == ["customer"]
     assert db_changes(before, db_snapshot()) == {}

@@ -197,7 +197,8 @@ def test_notifications_are_the_users_own_and_can_be_marked_read(api_as, agent, m
     assert client.post(f"/api/notifications/{theirs.pk}/read/").status_code == 404
 
     response = client.post(f"/api/notifications/{mine[0]['id']}/read/")
-    assert response.status_code == 200 and response.json()["read_at"]
+    assert response.status_code == 200
+    assert response.json()["read_at"]
     unread = client.get("/api/notifications/", {"unread": "true"}).json()["results"]
     assert len(unread) == 1
     assert client.post("/api/notifications/read-all/").json() == {"marked_read": 1}

@@ -84,11 +84,13 @@ def test_raising_reports_every_data_problem_at_once(quality, agent):
 
 def test_open_in_progress_done_with_history(raised, agent, quality):
     started = actions.action_step(action=raised, step="start", actor=agent, now=NOW)
-    assert started.status == ActionStatus.IN_PROGRESS and started.started_at == NOW
+    assert started.status == ActionStatus.IN_PROGRESS
+    assert started.started_at == NOW
     done = actions.action_step(
         action=started, step="complete", actor=quality, result="Table checked", now=NOW
     )
-    assert done.status == ActionStatus.DONE and done.done_at == NOW
+    assert done.status == ActionStatus.DONE
+    assert done.done_at == NOW
     assert [e.type for e in done.events.all()] == ["raised", "started", "done"]
 
 
@@ -104,7 +106,8 @@ def test_dropping_needs_a_reason_but_a_wrong_state_is_refused_first(raised, qual
     dropped = actions.action_step(
         action=raised, step="drop", actor=quality, reason="Supplier fixed it", now=NOW
     )
-    assert dropped.status == ActionStatus.DROPPED and dropped.drop_reason == "Supplier fixed it"
+    assert dropped.status == ActionStatus.DROPPED
+    assert dropped.drop_reason == "Supplier fixed it"
     before = db_snapshot()
     with pytest.raises(TransitionNotAllowed):  # 409 before the missing reason's 400
         actions.action_step(action=dropped, step="drop", actor=quality, reason="", now=NOW)
@@ -214,7 +217,8 @@ def test_quality_raises_an_action_on_the_page_with_complaint_references(client, 
             "complaints": "KL-1999-000001",
         },
     )
-    assert missing.status_code == 400 and "KL-1999-000001" in missing.content.decode()
+    assert missing.status_code == 400
+    assert "KL-1999-000001" in missing.content.decode()
     made = client.post(
         reverse("action-list"),
         {
@@ -226,14 +230,16 @@ def test_quality_raises_an_action_on_the_page_with_complaint_references(client, 
         },
     )
     action = CorrectiveAction.objects.get()
-    assert made.status_code == 302 and made["Location"] == reverse("action-page", args=[action.pk])
+    assert made.status_code == 302
+    assert made["Location"] == reverse("action-page", args=[action.pk])
     assert list(action.complaints.all()) == [complaint]
 
 
 def test_the_owner_starts_and_completes_on_the_page(client, raised, agent):
     client.force_login(agent)
     page = client.get(reverse("action-page", args=[raised.pk]))
-    assert page.status_code == 200 and 'id="action-edit"' not in page.content.decode()
+    assert page.status_code == 200
+    assert 'id="action-edit"' not in page.content.decode()
     client.post(reverse("action-step", args=[raised.pk, "start"]))
     client.post(reverse("action-step", args=[raised.pk, "complete"]), {"text": "Gedaan"})
     raised.refresh_from_db()
@@ -248,7 +254,8 @@ def test_overdue_actions_are_flagged_in_the_list(client, raised, quality):
     client.force_login(quality)
     with time_machine.travel(datetime(2026, 7, 5, 9, 0, tzinfo=AMS)):
         page = client.get(reverse("action-list") + "?overdue=1")
-    assert "Overdue" in page.content.decode() and raised.title in page.content.decode()
+    assert "Overdue" in page.content.decode()
+    assert raised.title in page.content.decode()
 
 
 def test_an_agent_sees_only_the_actions_they_own(client, raised, other_agent):

@@ -50,8 +50,10 @@ def test_an_agents_figures_over_may(may_data, agent):
 
 def test_someone_without_cases_has_zeros_and_no_shares(may_data, other_agent):
     bram = _anna(other_agent)
-    assert bram["promises"]["rate"] is None and bram["nps"]["answers"] == 0
-    assert bram["triad"]["resolved"] == 0 and bram["triad"]["steps"][0]["median_hours"] is None
+    assert bram["promises"]["rate"] is None
+    assert bram["nps"]["answers"] == 0
+    assert bram["triad"]["resolved"] == 0
+    assert bram["triad"]["steps"][0]["median_hours"] is None
     assert bram["goodwill"] == {"count": 0, "amount_eur": "0.00"}
 
 
@@ -82,7 +84,8 @@ def test_api_my_figures_and_the_scope(api_as, may_data, agent, manager, outsider
     mine = api.get("/api/agent-figures/me/", MAY)
     assert mine.status_code == 200
     body = mine.json()
-    assert body["agent"]["username"] == "anna" and body["min_cases"] == 5
+    assert body["agent"]["username"] == "anna"
+    assert body["min_cases"] == 5
     assert body["period"] == {"start": "2026-05-01", "end": "2026-05-31"}
     assert body["goodwill"]["amount_eur"] == "110.50"
     assert body["emotions"]["intake_resolution"]["better_share"] == 0.8333
@@ -101,7 +104,8 @@ def test_api_quality_sees_everyone_but_has_no_figures_of_their_own(api_as, may_d
     api = api_as(quality)
     listed = api.get("/api/agent-figures/", MAY).json()
     by_name = {row["agent"]["username"]: row for row in listed["results"]}
-    assert by_name["olaf"]["promises"]["kept"] == 1 and by_name["anna"]["nps"]["answers"] == 5
+    assert by_name["olaf"]["promises"]["kept"] == 1
+    assert by_name["anna"]["nps"]["answers"] == 5
     assert api.get("/api/agent-figures/me/").status_code == 404
 
 
@@ -113,9 +117,11 @@ def test_api_refuses_a_bad_period_in_words(api_as, agent):
     assert reversed_period.status_code == 400
     assert "end" in reversed_period.json()
     not_a_date = api.get("/api/agent-figures/", {"start": "May"})
-    assert not_a_date.status_code == 400 and "start" in not_a_date.json()
+    assert not_a_date.status_code == 400
+    assert "start" in not_a_date.json()
     future = api.get("/api/agent-figures/me/", {"end": "2999-01-01"})
-    assert future.status_code == 400 and "future" in str(future.json()["end"])
+    assert future.status_code == 400
+    assert "future" in str(future.json()["end"])
 
 
 def test_without_a_period_the_last_ninety_days(api_as, agent, time_machine):
@@ -145,7 +151,8 @@ def test_a_manager_sees_their_team_side_by_side_and_not_others(
     client.force_login(manager)
     page = client.get(reverse("agent-figures"), MAY)
     html = page.content.decode()
-    assert page.status_code == 200 and 'data-agent="anna"' in html
+    assert page.status_code == 200
+    assert 'data-agent="anna"' in html
     assert 'data-agent="olaf"' not in html
     assert client.get(reverse("agent-figures-page", args=[agent.pk]), MAY).status_code == 200
     assert client.get(reverse("agent-figures-page", args=[outsider.pk])).status_code == 404
@@ -161,7 +168,8 @@ def test_a_bad_period_is_refused_on_the_page_in_words(client, agent):
 def test_in_dutch(client, may_data, agent):
     client.force_login(agent)
     html = client.get(reverse("my-figures"), MAY, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
-    assert "Mijn cijfers" in html and "te weinig (3)" in html
+    assert "Mijn cijfers" in html
+    assert "te weinig (3)" in html
 
 
 def test_someone_without_a_role_has_no_figures(client, db):

@@ -49,7 +49,8 @@ def test_pareto_counts_and_cumulative_shares(report):
 
 def test_twelve_month_trend_of_the_top_causes_in_local_months(report):
     trend = report["trend"]
-    assert trend["months"][0] == "2025-06" and trend["months"][-1] == "2026-05"
+    assert trend["months"][0] == "2025-06"
+    assert trend["months"][-1] == "2026-05"
     series = {s["code"]: s["counts"] for s in trend["series"]}
     assert list(series) == [A, B, C]
     assert series[A][-2:] == [1, 3]  # 10 in April (23:50 local), 1–3 in May
@@ -200,4 +201,5 @@ def test_an_empty_month_gives_zeros_not_errors(db):
     empty = figures.compute(start=MAY_START, end=MAY_END, now=COMPUTED_AT)
     assert empty["volumes"]["received"]["total"] == 0
     assert empty["timings"]["resolve"] == {"count": 0, "median_hours": None, "p90_hours": None}
-    assert empty["nps"]["nps"] is None and empty["promises"]["rate"] is None
+    assert empty["nps"]["nps"] is None
+    assert empty["promises"]["rate"] is None

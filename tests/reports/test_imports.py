@@ -44,9 +44,11 @@ def test_the_cfpb_excerpt_imports_and_a_second_run_creates_nothing(quality):
     assert closed.filter(outcome="").count() == 5
     assert not closed.filter(root_cause__isnull=True).exists()
     first = Complaint.objects.get(import_record__external_id="3571115")
-    assert first.channel == "web_form" and first.outcome == "not_upheld"
+    assert first.channel == "web_form"
+    assert first.outcome == "not_upheld"
     assert timezone.localdate(first.received_at) == date(2020, 3, 18)
-    assert first.root_cause is not None and first.root_cause.code == "website-it-data"
+    assert first.root_cause is not None
+    assert first.root_cause.code == "website-it-data"
 
     before = db_snapshot()
     again = imports.import_csv(
@@ -79,7 +81,8 @@ def test_rejected_rows_are_reported_with_number_and_reason_and_the_rest_imports(
     assert "unknown channel “pigeon”" in run.rejected[2]["reason"]
     assert set(ImportedComplaint.objects.values_list("external_id", flat=True)) == {"a1", "a5"}
     resolved = Complaint.objects.get(import_record__external_id="a1")
-    assert resolved.stage == "closed" and resolved.root_cause == root_cause("delivery-late")
+    assert resolved.stage == "closed"
+    assert resolved.root_cause == root_cause("delivery-late")
 
 
 def test_a_file_without_the_mappings_columns_is_refused_and_nothing_is_written(quality):
@@ -114,8 +117,8 @@ def test_the_command_shows_progress_and_the_rejections(quality, capsys, tmp_path
     assert "1/1 100%" in captured.err
     assert "1 rows: 0 imported, 0 imported before, 1 rejected." in captured.out
     assert "row 2 (b1): “yesterday” in resolved_at is not a date" in captured.out
+    path.write_text("x\n1\n", encoding="utf-8")
     with pytest.raises(CommandError, match="lacks the columns"):
-        path.write_text("x\n1\n", encoding="utf-8")
         call_command("import_complaints", str(path), "--owner", "quinten")
 
 
@@ -138,7 +141,8 @@ def test_the_upload_page_imports_and_shows_the_rejection_report(client, quality)
         follow=True,
     )
     html = page.content.decode()
-    assert "unknown root cause “nope”" in html and ">3<" in html  # its row number
+    assert "unknown root cause “nope”" in html
+    assert ">3<" in html
     assert ImportedComplaint.objects.count() == 1
 
 
@@ -155,28 +159,34 @@ def test_the_whole_cfpb_sample_imports_and_reports(quality):
     run = imports.import_csv(
         text=text, mapping=import_mappings.CFPB, source="cfpb", actor=quality, owner=quality
     )
-    assert run.rows == 4968 and run.imported + len(run.rejected) == 4968
+    assert run.rows == 4968
+    assert run.imported + len(run.rejected) == 4968
     assert run.imported > 4900
     again = imports.import_csv(
         text=text, mapping=import_mappings.CFPB, source="cfpb", actor=quality, owner=quality
     )
-    assert again.imported == 0 and again.skipped == run.imported
+    assert again.imported == 0
+    assert again.skipped == run.imported
     april = figures.compute(start=date(2019, 4, 1), end=date(2019, 4, 30))
     received = april["volumes"]["received"]["total"]
     assert (
         received == Complaint.objects.filter(received_at__year=2019, received_at__month=4).count()
     )
-    assert received > 1000 and april["volumes"]["received"]["by_root_cause"]
+    assert received > 1000
+    assert april["volumes"]["received"]["by_root_cause"]
     # The CFPB does not say when a complaint was resolved: none is counted as resolved in a
     # month, and none enters a timing figure (they were 0 h when the day sent was taken).
-    assert april["volumes"]["resolved"]["total"] == 0 and april["pareto"]["causes"] == []
+    assert april["volumes"]["resolved"]["total"] == 0
+    assert april["pareto"]["causes"] == []
     assert april["timings"]["acknowledge"]["count"] == 0
     assert april["timings"]["resolve"] == {"count": 0, "median_hours": None, "p90_hours": None}
     # Most of the sample is credit reporting, which the rules send to one cause: the result
     # says so, so that the mapping can be checked.
     dominant = imports.dominant_cause(run)
-    assert dominant is not None and dominant["code"] == "website-it-data"
-    assert dominant["percent"] >= 60 and not dominant["is_default"]
+    assert dominant is not None
+    assert dominant["code"] == "website-it-data"
+    assert dominant["percent"] >= 60
+    assert not dominant["is_default"]
 
 
 # --- Data a report can trust (issue 19, point 5) ------------------------------------------------
@@ -245,7 +255,8 @@ def test_rows_still_open_in_the_source_are_closed_there_and_never_overdue(client
     client.force_login(quality)
     page = client.get(reverse("import-result", args=[run.pk]), HTTP_ACCEPT_LANGUAGE="en")
     html = page.content.decode()
-    assert "Rows still open in their source" in html and "never overdue here" in html
+    assert "Rows still open in their source" in html
+    assert "never overdue here" in html
     assert 'In progress <span class="muted">(open there)</span></th><td class="num">4<' in html
 
 

@@ -71,7 +71,8 @@ def test_the_monthly_report_is_made_once_and_emailed_once(db, settings):
     settings.ROOT_CAUSE_REPORT_RECIPIENTS = ["iedereen@example.com", "directie@example.com"]
     first = services.report_generate_monthly(month=MAY_START, now=COMPUTED_AT)
     second = services.report_generate_monthly(month=MAY_START, now=COMPUTED_AT)
-    assert first.pk == second.pk and first.kind == ReportKind.MONTHLY
+    assert first.pk == second.pk
+    assert first.kind == ReportKind.MONTHLY
     assert (first.period_start, first.period_end) == (MAY_START, MAY_END)
     emails = OutgoingEmail.objects.filter(template="root_cause_report").order_by("to")
     assert [e.to for e in emails] == ["directie@example.com", "iedereen@example.com"]
@@ -142,8 +143,10 @@ def test_report_page_shows_charts_and_the_same_figures_as_tables(client, may_rep
     page = client.get(reverse("report-page", args=[may_report.pk]))
     assert page.status_code == 200
     html = page.content.decode()
-    assert html.count("<svg") == 3 and 'role="img"' in html
-    assert 'id="pareto-table"' in html and "83.3 %" in html  # cumulative share of the second
+    assert html.count("<svg") == 3
+    assert 'role="img"' in html
+    assert 'id="pareto-table"' in html
+    assert "83.3 %" in html
     assert 'data-testid="received-total">7<' in html
 
 
@@ -163,7 +166,8 @@ def test_the_page_shows_the_emotion_journey_and_saying_no_measured(client, may_r
     assert "Not upheld 2 100.0 % 2 100.0 % 100.0 % 2 0.0" in per_outcome
     assert "Partly upheld 1 0.0 % 0 – – 0 –" in per_outcome
     emotions = _text(html[html.index('id="emotion-table"') :].split("</table>")[0])
-    assert "At the follow-up" in emotions and "Satisfied 0 3 2" in emotions
+    assert "At the follow-up" in emotions
+    assert "Satisfied 0 3 2" in emotions
 
 
 def test_reports_made_before_the_journey_still_open(client, may_report, manager):
@@ -171,7 +175,8 @@ def test_reports_made_before_the_journey_still_open(client, may_report, manager)
     may_report.save(update_fields=["figures"])
     client.force_login(manager)
     page = client.get(reverse("report-page", args=[may_report.pk]))
-    assert page.status_code == 200 and 'id="journey-table"' not in page.content.decode()
+    assert page.status_code == 200
+    assert 'id="journey-table"' not in page.content.decode()
     assert not [row for row in figure_rows(may_report.figures) if row[0] == "journey"]
 
 
@@ -189,7 +194,8 @@ def test_quality_makes_a_report_from_the_list_page(client, may_data, quality, ti
     assert "cannot end in the future" in refused.content.decode()
     made = client.post(reverse("report-list"), {"start": "2026-05-01", "end": "2026-05-31"})
     report = RootCauseReport.objects.get()
-    assert made.status_code == 302 and made["Location"] == reverse("report-page", args=[report.pk])
+    assert made.status_code == 302
+    assert made["Location"] == reverse("report-page", args=[report.pk])
 
 
 def test_a_manager_cannot_make_reports(client, manager):
@@ -215,12 +221,14 @@ def test_csv_holds_the_raw_aggregates(client, may_report, quality):
 def test_pdf_is_the_whole_report(client, may_report, quality):
     client.force_login(quality)
     response = client.get(reverse("report-page-pdf", args=[may_report.pk]))
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     text = " ".join(
         page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages
     )
-    assert "Saying no, measured" in text and "From intake to the follow-up" in text
+    assert "Saying no, measured" in text
+    assert "From intake to the follow-up" in text
 
 
 # --- API ---------------------------------------------------------------------------------------
@@ -234,7 +242,8 @@ def test_api_lists_retrieves_and_exports(api_as, may_report, manager):
     one = api.get(f"/api/root-cause-reports/{may_report.pk}/").json()
     assert one["figures"]["pareto"]["total"] == 6
     exported = api.get(f"/api/root-cause-reports/{may_report.pk}/csv/")
-    assert exported.status_code == 200 and exported.content.startswith(b"section,")
+    assert exported.status_code == 200
+    assert exported.content.startswith(b"section,")
 
 
 def test_api_generates_for_a_range_and_refuses_in_order(
@@ -247,7 +256,8 @@ def test_api_generates_for_a_range_and_refuses_in_order(
     bad = api.post(
         "/api/root-cause-reports/", {"start": "2026-05-31", "end": "2026-05-01"}, format="json"
     )
-    assert bad.status_code == 400 and "end" in bad.json()
+    assert bad.status_code == 400
+    assert "end" in bad.json()
     made = api.post(
         "/api/root-cause-reports/", {"start": "2026-05-01", "end": "2026-05-31"}, format="json"
     )

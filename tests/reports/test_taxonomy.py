@@ -23,7 +23,8 @@ def test_quality_adds_a_cause_to_a_group_with_a_code_from_its_name(quality):
         name_en="VAT wrong",
         description="Verkeerd btw-tarief op de factuur.",
     )
-    assert cause.code == "billing-vat-wrong" and cause.parent == root_cause("billing")
+    assert cause.code == "billing-vat-wrong"
+    assert cause.parent == root_cause("billing")
     assert cause in selectors.root_cause_choices()
 
 
@@ -81,7 +82,8 @@ def test_the_code_cannot_be_edited(quality):
 def test_taxonomy_pages_for_quality(client, quality):
     client.force_login(quality)
     page = client.get(reverse("taxonomy"))
-    assert page.status_code == 200 and "billing-incorrect-amount" in page.content.decode()
+    assert page.status_code == 200
+    assert "billing-incorrect-amount" in page.content.decode()
     added = client.post(
         reverse("taxonomy"),
         {"parent": root_cause("billing").pk, "name_nl": "Btw onjuist", "name_en": "VAT wrong"},
@@ -121,7 +123,8 @@ def test_api_manages_the_taxonomy(api_as, quality, agent):
         {"group": "billing", "name_nl": "Btw onjuist", "name_en": "VAT wrong"},
         format="json",
     )
-    assert made.status_code == 201 and made.json()["code"] == "billing-vat-wrong"
+    assert made.status_code == 201
+    assert made.json()["code"] == "billing-vat-wrong"
     pk = made.json()["id"]
     assert (
         api.patch(f"/api/taxonomy/{pk}/", {"description": "Tarief."}, format="json").json()[

@@ -114,7 +114,8 @@ def follow_up(agent):
 def test_a_due_follow_up_is_recorded_with_nps(client_as, agent, follow_up):
     client = client_as(agent)
     page = client.get(reverse("follow-ups")).content.decode()
-    assert 'id="follow-ups-due"' in page and follow_up.complaint.reference in page
+    assert 'id="follow-ups-due"' in page
+    assert follow_up.complaint.reference in page
 
     response = client.post(
         reverse("follow-up-page-complete", args=[follow_up.pk]),
@@ -158,7 +159,8 @@ def test_a_broken_promise_shows_on_the_managers_list_and_notifies(
     assert promised.state == "broken"
 
     page = client_as(manager).get(reverse("broken-promises")).content.decode()
-    assert 'id="broken-promises"' in page and "Jan Evers" in page
+    assert 'id="broken-promises"' in page
+    assert "Jan Evers" in page
     assert client_as(outsider).get(reverse("broken-promises")).status_code == 403
 
     home = client_as(agent).get(reverse("home")).content.decode()

@@ -85,7 +85,8 @@ def test_login_is_required(client, complaint):
 
 def test_shows_customer_facts_stepper_and_only_the_next_steps_form(client_as, agent, complaint):
     page = client_as(agent).get(page_url(complaint)).content.decode()
-    assert complaint.reference in page and "Ronald Kuipers" in page
+    assert complaint.reference in page
+    assert "Ronald Kuipers" in page
     assert complaint.facts in page
     assert 'id="stepper"' in page
     assert 'id="form-understand"' in page
@@ -93,7 +94,8 @@ def test_shows_customer_facts_stepper_and_only_the_next_steps_form(client_as, ag
         assert f'id="{later}"' not in page
     # The helper text of the current step, from the domain: sense and acknowledge.
     assert "Sense what the customer feels" in page
-    assert 'id="timeline"' in page and "Complaint received" in page
+    assert 'id="timeline"' in page
+    assert "Complaint received" in page
 
 
 def test_speaks_dutch(client_as, agent, complaint):
@@ -104,7 +106,7 @@ def test_speaks_dutch(client_as, agent, complaint):
 
 
 @pytest.mark.parametrize(
-    "stage, current",
+    ("stage", "current"),
     [
         (Stage.UNDERSTOOD, "apologise"),
         (Stage.APOLOGISED, "solve"),
@@ -286,7 +288,7 @@ def test_a_promise_in_the_past_is_refused_in_words(client_as, agent, complaint):
 
 
 @pytest.mark.parametrize(
-    "language, message",
+    ("language", "message"),
     [("en", "This complaint is already resolved."), ("nl", "Deze klacht is al afgehandeld.")],
 )
 def test_a_refused_transition_is_explained_in_words(client_as, agent, complaint, language, message):
@@ -350,7 +352,8 @@ def test_htmx_step_returns_the_changed_part_with_the_next_form(client_as, agent,
     assert content.lstrip().startswith('<div id="complaint-main"')
     assert "<html" not in content
     assert 'id="form-apologise"' in content
-    assert 'hx-swap-oob="innerHTML"' in content and "Understanding recorded." in content
+    assert 'hx-swap-oob="innerHTML"' in content
+    assert "Understanding recorded." in content
     assert Complaint.objects.get(pk=complaint.pk).stage == Stage.UNDERSTOOD
 
 
@@ -432,7 +435,8 @@ def test_closing_waits_for_the_follow_up_and_a_manager_may_close_early_with_a_re
 
     as_manager = client_as(manager)
     page = as_manager.get(page_url(complaint)).content.decode()
-    assert 'id="form-close"' in page and 'name="waive_reason"' in page
+    assert 'id="form-close"' in page
+    assert 'name="waive_reason"' in page
     as_manager.post(step_url(complaint, "close"), {"note": ""})
     assert Complaint.objects.get(pk=complaint.pk).stage == Stage.RESOLVED  # no reason: no close
     reason = "Klant vraagt uitdrukkelijk om niet meer benaderd te worden."
@@ -442,4 +446,5 @@ def test_closing_waits_for_the_follow_up_and_a_manager_may_close_early_with_a_re
     assert fresh.stage == Stage.CLOSED
     assert fresh.follow_ups.get().waive_reason == reason
     page = as_manager.get(page_url(complaint), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert 'data-testid="follow-up-result"' in page and reason in page
+    assert 'data-testid="follow-up-result"' in page
+    assert reason in page

@@ -50,7 +50,8 @@ def test_the_manager_sees_the_teams_open_complaints_with_owner_stage_and_age(
 
     page = client_as(manager).get(URL).content.decode()
     table = page.split('id="team-complaints"')[1].split("</table>")[0]
-    assert annas.reference in table and brams.reference in table
+    assert annas.reference in table
+    assert brams.reference in table
     assert closed.reference not in table
     assert elsewhere.reference not in page
     annas_row = next(r for r in table.split("<tr")[1:] if annas.reference in r)
@@ -58,7 +59,8 @@ def test_the_manager_sees_the_teams_open_complaints_with_owner_stage_and_age(
     assert "Received" in annas_row
     assert "3\xa0days" in annas_row  # the age
     brams_row = next(r for r in table.split("<tr")[1:] if brams.reference in r)
-    assert str(other_agent) in brams_row and "Apologised" in brams_row
+    assert str(other_agent) in brams_row
+    assert "Apologised" in brams_row
 
 
 def test_overdue_complaints_are_listed_on_their_own(client_as, manager, agent):
@@ -116,7 +118,8 @@ def test_reassign_form_loads_into_the_list_with_htmx(client_as, manager, agent):
     content = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in content
-    assert 'id="form-transfer"' in content and complaint.reference in content
+    assert 'id="form-transfer"' in content
+    assert complaint.reference in content
     assert f'action="{reassign_url(complaint)}"' in content  # posts as a plain form
 
 
