@@ -418,6 +418,58 @@ class _Complaint:
     events: list[list[Any]] = dataclasses.field(default_factory=list)
 
 
+def _moments(
+    rng: random.Random,
+    hours: dict[str, int],
+    reached: Sequence[str],
+    *,
+    at: datetime,
+    now: datetime,
+) -> tuple[datetime | None, datetime | None, datetime | None]:
+    """When a complaint received ``at`` was acknowledged, resolved and closed: each step after
+    the one before, none in the future; some deadlines missed."""
+    acknowledged = resolved = closed = None
+    if "understood" in reached:
+        window = min(
+            hours["acknowledge"] * 3600 * rng.uniform(0.05, 1.3),
+            (now - at).total_seconds() * 0.3,
+        )
+        acknowledged = at + timedelta(seconds=window)
+    if "resolved" in reached and acknowledged is not None:
+        window = min(
+            hours["resolve"] * 3600 * rng.uniform(0.1, 1.4),
+            (now - acknowledged).total_seconds() * 0.9,
+        )
+        resolved = acknowledged + timedelta(seconds=window)
+    if "closed" in reached and resolved is not None:
+        closed = resolved + timedelta(
+            seconds=min(rng.uniform(1, 10) * 86_400, (now - resolved).total_seconds() * 0.9)
+        )
+    return acknowledged, resolved, closed
+
+
+def _step_row(
+    rng: random.Random,
+    name: str,
+    *,
+    pk: int,
+    owner: int,
+    at: datetime,
+    emotion: tuple[str, int | None],
+) -> list[Any] | None:
+    """The triad step a complaint took on reaching stage ``name`` (None for the other moves)."""
+    if name == "understood":
+        acknowledgement = "Ik begrijp dat u hier boos over bent."
+        return [pk, *emotion, acknowledgement, owner, at]
+    if name == "apologised":
+        return [pk, "Het spijt me.", at, owner, at]
+    if name == "solving":
+        promised = at + timedelta(days=rng.randrange(1, 8))
+        next_steps = "Ik zoek het uit en bel u terug."
+        return [pk, "De feiten op een rij.", next_steps, promised, owner, at, "[]"]  # no wishes
+    return None
+
+
 def generate(count: int, owners: list[int], *, now: datetime) -> None:
     """Write ``count`` complaints (and customers, steps, events) into empty tables."""
     from django.conf import settings
@@ -485,26 +537,7 @@ def generate(count: int, owners: list[int], *, now: datetime) -> None:
         emotion = rng.choice(EMOTIONS) if stage != "received" or rng.random() < 0.5 else ""
         intensity = rng.randint(1, 5) if emotion else None
 
-        # Moments: each step after the one before, none in the future; some deadlines missed.
-        acknowledged = resolved = closed = None
-        if "understood" in reached:
-            window = min(
-                hours["acknowledge"] * 3600 * rng.uniform(0.05, 1.3),
-                (now - at).total_seconds() * 0.3,
-            )
-            acknowledged = at + timedelta(seconds=window)
-        if "resolved" in reached:
-            assert acknowledged is not None
-            window = min(
-                hours["resolve"] * 3600 * rng.uniform(0.1, 1.4),
-                (now - acknowledged).total_seconds() * 0.9,
-            )
-            resolved = acknowledged + timedelta(seconds=window)
-        if stage == "closed":
-            assert resolved is not None
-            closed = resolved + timedelta(
-                seconds=min(rng.uniform(1, 10) * 86_400, (now - resolved).total_seconds() * 0.9)
-            )
+        acknowledged, resolved, closed = _moments(rng, hours, reached, at=at, now=now)
         outcome = weighted(rng, OUTCOMES) if resolved else ""
         saying_no = outcome in {"partly_upheld", "not_upheld"}
         row = [
@@ -554,23 +587,11 @@ def generate(count: int, owners: list[int], *, now: datetime) -> None:
                 assert step_at is not None
                 step_at = step_at + timedelta(minutes=rng.randrange(1, 30))
             assert step_at is not None
-            if name == "understood":
-                acknowledgement = "Ik begrijp dat u hier boos over bent."
-                made.steps[name] = [pk, emotion, intensity, acknowledgement, owner, step_at]
-            elif name == "apologised":
-                made.steps[name] = [pk, "Het spijt me.", step_at, owner, step_at]
-            elif name == "solving":
-                promised = step_at + timedelta(days=rng.randrange(1, 8))
-                next_steps = "Ik zoek het uit en bel u terug."
-                made.steps[name] = [
-                    pk,
-                    "De feiten op een rij.",
-                    next_steps,
-                    promised,
-                    owner,
-                    step_at,
-                    "[]",  # no wishes named
-                ]
+            step = _step_row(
+                rng, name, pk=pk, owner=owner, at=step_at, emotion=(emotion, intensity)
+            )
+            if step is not None:
+                made.steps[name] = step
             made.events.append([pk, EVENT_TYPES[name], owner, previous, name, "{}", step_at])
         return made
 

@@ -259,6 +259,28 @@ def _take(
                 alternatives_offered=step.alternatives,
                 now=at,
             )
+        case Close():
+            return workflow.close(
+                complaint, actor=actor, note=step.note, waive_reason=step.waive_reason, now=at
+            )
+        case Reopen():
+            return workflow.reopen(complaint, actor=actor, reason=step.reason, now=at)
+        case Kept() | Unreachable() | Promise() | Cancel() | FollowUpAnswer():
+            return _take_care(step, complaint, actor=actor, at=at, clock=clock, users=users)
+    return _take_other(step, complaint, actor=actor, at=at, clock=clock, users=users)
+
+
+def _take_care(
+    step: Step,
+    complaint: Complaint,
+    *,
+    actor: User,
+    at: datetime,
+    clock: _Clock,
+    users: dict[str, User],
+) -> Complaint:
+    """A promise or follow-up step of the story."""
+    match step:
         case Kept():
             promises.promise_keep(
                 promise=_pending_promise(complaint), actor=actor, note=step.note, now=at
@@ -301,12 +323,20 @@ def _take(
                 now=at,
             )
             return complaint
-        case Close():
-            return workflow.close(
-                complaint, actor=actor, note=step.note, waive_reason=step.waive_reason, now=at
-            )
-        case Reopen():
-            return workflow.reopen(complaint, actor=actor, reason=step.reason, now=at)
+    raise TypeError(f"Unknown demo step: {step!r}")
+
+
+def _take_other(
+    step: Step,
+    complaint: Complaint,
+    *,
+    actor: User,
+    at: datetime,
+    clock: _Clock,
+    users: dict[str, User],
+) -> Complaint:
+    """A contact, transfer or goodwill step of the story."""
+    match step:
         case Contact():
             services.interaction_add(
                 complaint=complaint,
