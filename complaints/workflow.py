@@ -285,38 +285,16 @@ def resolve(
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock(complaint, actor=actor, transition=Transition.RESOLVE)
-        errors = ErrorCollector()
-        for field, value, choices in (
-            ("outcome", outcome, Outcome.values),
-            ("emotion_at_resolution", emotion_at_resolution, Emotion.values),
-            ("liability", liability, Liability.values),
-        ):
-            errors.require(field, value)
-            if value and value not in choices:
-                errors.add(field, _("“%(value)s” is not a valid choice.") % {"value": value})
-        errors.require("resolution_summary", resolution_summary)
-        if root_cause is None:
-            errors.add("root_cause", _("Every resolved complaint needs a root cause."))
-        elif root_cause.is_group:
-            errors.add("root_cause", _("Choose a cause within the group, not the group itself."))
-        elif not root_cause.active:
-            errors.add("root_cause", _("This root cause is retired; choose a current one."))
-        if outcome in SAYING_NO:
-            errors.require("request_domain", request_domain)
-            errors.require("balance", balance)
-            if not (alternatives_offered or "").strip():
-                errors.add(
-                    "alternatives_offered",
-                    _("When the answer is (partly) no, record the alternatives offered."),
-                )
-        if request_domain and request_domain not in RequestDomain.values:
-            errors.add(
-                "request_domain",
-                _("“%(value)s” is not a valid choice.") % {"value": request_domain},
-            )
-        if balance and balance not in Balance.values:
-            errors.add("balance", _("“%(value)s” is not a valid choice.") % {"value": balance})
-        errors.raise_if_any()
+        _check_resolution(
+            outcome=outcome,
+            resolution_summary=resolution_summary,
+            root_cause=root_cause,
+            emotion_at_resolution=emotion_at_resolution,
+            liability=liability,
+            request_domain=request_domain,
+            balance=balance,
+            alternatives_offered=alternatives_offered,
+        )
         if root_cause is None:
             raise ValueError("root_cause is missing")
         fields = {
@@ -342,6 +320,67 @@ def resolve(
             at=now,
             fields=fields,
             payload=payload,
+        )
+
+
+def _check_resolution(
+    *,
+    outcome: str,
+    resolution_summary: str,
+    root_cause: RootCause | None,
+    emotion_at_resolution: str,
+    liability: str,
+    request_domain: str,
+    balance: str,
+    alternatives_offered: str,
+) -> None:
+    """Every problem with a resolution at once (400 with field messages), in the form's order."""
+    errors = ErrorCollector()
+    for field, value, choices in (
+        ("outcome", outcome, Outcome.values),
+        ("emotion_at_resolution", emotion_at_resolution, Emotion.values),
+        ("liability", liability, Liability.values),
+    ):
+        errors.require(field, value)
+        _check_choice(errors, field, value, choices)
+    errors.require("resolution_summary", resolution_summary)
+    _check_root_cause(errors, root_cause)
+    if outcome in SAYING_NO:
+        _check_saying_no(
+            errors,
+            request_domain=request_domain,
+            balance=balance,
+            alternatives_offered=alternatives_offered,
+        )
+    _check_choice(errors, "request_domain", request_domain, RequestDomain.values)
+    _check_choice(errors, "balance", balance, Balance.values)
+    errors.raise_if_any()
+
+
+def _check_choice(errors: ErrorCollector, field: str, value: str, choices: list[str]) -> None:
+    if value and value not in choices:
+        errors.add(field, _("“%(value)s” is not a valid choice.") % {"value": value})
+
+
+def _check_root_cause(errors: ErrorCollector, root_cause: RootCause | None) -> None:
+    if root_cause is None:
+        errors.add("root_cause", _("Every resolved complaint needs a root cause."))
+    elif root_cause.is_group:
+        errors.add("root_cause", _("Choose a cause within the group, not the group itself."))
+    elif not root_cause.active:
+        errors.add("root_cause", _("This root cause is retired; choose a current one."))
+
+
+def _check_saying_no(
+    errors: ErrorCollector, *, request_domain: str, balance: str, alternatives_offered: str
+) -> None:
+    """A (partial) no needs the request's domain, the balance and the alternatives offered."""
+    errors.require("request_domain", request_domain)
+    errors.require("balance", balance)
+    if not (alternatives_offered or "").strip():
+        errors.add(
+            "alternatives_offered",
+            _("When the answer is (partly) no, record the alternatives offered."),
         )
 
 
