@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from complaints.coulance.selectors import coulance_pending_count
 from complaints.web.callbacks import unread_count
-from complaints.web.coulance import may_decide
+from complaints.web.coulance_panel import may_decide
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

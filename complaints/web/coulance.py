@@ -7,8 +7,6 @@ field messages next to the fields, a refused decision or letter step as a messag
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,33 +22,11 @@ from complaints.coulance import letter_services, letters
 from complaints.coulance import selectors as coulance_selectors
 from complaints.coulance import services as coulance
 from complaints.errors import ActionForbidden, DomainError, InvalidData
-from complaints.models import Complaint, CoulanceLetter, LetterStatus
+from complaints.models import CoulanceLetter, LetterStatus
 from complaints.web.common import actor, add_domain_errors, say_refusal
 from complaints.web.coulance_forms import CoulanceRequestForm, DecisionForm, LetterForm
-
-
-def may_decide(user: Any) -> bool:
-    """Whether the approval queue is for ``user`` (managers and admins)."""
-    return bool(user.is_authenticated and user.has_perm("complaints.supervise_complaint"))
-
-
-def panel_context(
-    request: HttpRequest, complaint: Complaint, *, form: CoulanceRequestForm | None = None
-) -> dict[str, Any]:
-    """The complaint page's coulance panel: requests, letters, the total and the request form."""
-    user = actor(request)
-    try:
-        coulance.check_may_request(complaint, user)  # the same rule the request itself meets
-        may_request = True
-    except DomainError:
-        may_request = False
-    return {
-        "coulance_requests": list(coulance_selectors.coulance_for_complaint(complaint=complaint)),
-        "coulance_total": coulance_selectors.coulance_total_granted(complaint=complaint),
-        "coulance_form": form
-        or (CoulanceRequestForm(auto_id="coulance-%s") if may_request else None),
-    }
-
+from complaints.web.coulance_panel import may_decide, panel_context
+from complaints.web.page import render_page
 
 # --- The request, on the complaint page -----------------------------------------------------------
 
@@ -83,8 +59,6 @@ def coulance_request(request: HttpRequest, reference: str) -> HttpResponse:
     except DomainError as error:  # the complaint is closed
         messages.error(request, str(error.message))
         return redirect(reverse("complaint-page", args=[complaint.reference]) + "#coulance")
-    from complaints.web.complaint import render_page  # the page imports this module
-
     return render_page(request, complaint, extra=panel_context(request, complaint, form=form))
 
 
