@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from complaints.errors import ActionForbidden
+from common.errors import ActionForbidden
 from complaints.models import Notification, NotificationKind
 
 

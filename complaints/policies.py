@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from complaints.errors import ActionForbidden
+from common.errors import ActionForbidden
 from complaints.models import Complaint
 
 

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from common.errors import ActionForbidden, ErrorCollector, TransitionNotAllowed
 from complaints import events
-from complaints.errors import ActionForbidden, ErrorCollector, TransitionNotAllowed
 from complaints.models import (
     AccessKind,
     ApologyStep,

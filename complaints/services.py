@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from common.errors import ActionForbidden, ErrorCollector, TransitionNotAllowed
 from complaints import clock, deadlines, events, policies
 from complaints.choices import Channel, Direction, Emotion, InteractionKind, Language, Priority
 from complaints.coulance import routing
-from complaints.errors import ActionForbidden, ErrorCollector, TransitionNotAllowed
 from complaints.models import (
     CallbackPromise,
     Complaint,

@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from common.errors import ErrorCollector, FollowUpAwaited, TransitionNotAllowed
 from complaints import events, policies
 from complaints.care import followups, promises
 from complaints.choices import Balance, Emotion, Liability, Outcome, RequestDomain, Wish
-from complaints.errors import ErrorCollector, FollowUpAwaited, TransitionNotAllowed
 from complaints.models import (
     ApologyStep,
     Complaint,

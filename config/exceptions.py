@@ -9,7 +9,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from complaints.errors import DomainError, InvalidData
+from common.errors import DomainError, InvalidData
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

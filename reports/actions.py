@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from complaints.errors import ActionForbidden, ErrorCollector, TransitionNotAllowed
+from common.errors import ActionForbidden, ErrorCollector, TransitionNotAllowed
 from complaints.models import Complaint, RootCause
 from reports import policies
 from reports.models import (

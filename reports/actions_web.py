@@ -14,9 +14,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from complaints.errors import ActionForbidden, DomainError, InvalidData
+from common.errors import ActionForbidden, DomainError, InvalidData
+from common.web import actor, add_domain_errors
 from complaints.models import Complaint
-from complaints.web.common import actor, add_domain_errors
 from reports import actions, policies
 from reports.forms import ActionForm, ActionStepForm
 from reports.models import ActionStatus, CorrectiveAction

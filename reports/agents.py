@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from complaints.errors import ErrorCollector
+from common.errors import ErrorCollector
 from complaints.models import (
     CallbackPromise,
     Complaint,

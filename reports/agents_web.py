@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from accounts.models import User
-from complaints.errors import InvalidData
-from complaints.web.common import actor, add_domain_errors
+from common.errors import InvalidData
+from common.web import actor, add_domain_errors
 from reports import agents
 from reports.figure_parts import Period
 from reports.presentation import JOURNEY_LABELS, STEP_LABELS

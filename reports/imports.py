@@ -37,9 +37,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from common.errors import ErrorCollector
 from complaints import clock, events
 from complaints.choices import Emotion
-from complaints.errors import ErrorCollector
 from complaints.models import Complaint, Customer, RootCause
 from complaints.services import deadlines_for, reference_next
 from complaints.states import Stage

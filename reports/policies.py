@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from complaints.errors import ActionForbidden
+from common.errors import ActionForbidden
 
 
 def may_view_reports(user: Any) -> bool:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from complaints.errors import ErrorCollector
+from common.errors import ErrorCollector
 from complaints.scheduling.outbox import email_build, email_queue
 from reports import figure_parts, figures, policies
 from reports.models import ReportKind, RootCauseReport

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from complaints.errors import ActionForbidden, ErrorCollector, TransitionNotAllowed
+from common.errors import ActionForbidden, ErrorCollector, TransitionNotAllowed
 from complaints.models import RootCause
 
 EDITABLE = {"name_nl", "name_en", "description"}

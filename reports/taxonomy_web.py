@@ -12,9 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from complaints.errors import ActionForbidden, DomainError, InvalidData
+from common.errors import ActionForbidden, DomainError, InvalidData
+from common.web import actor, add_domain_errors
 from complaints.models import RootCause
-from complaints.web.common import actor, add_domain_errors
 from reports import taxonomy
 from reports.forms import RootCauseEditForm, RootCauseForm
 

@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from complaints.errors import ActionForbidden, InvalidData
-from complaints.web.common import actor, add_domain_errors
+from common.errors import ActionForbidden, InvalidData
+from common.web import actor, add_domain_errors
 from reports import exports, policies, presentation, selectors, services
 from reports.forms import PeriodForm
 

@@ -61,3 +61,23 @@ def test_the_check_sees_a_service_import():
     assert not is_allowed("complaints.services")
     assert not is_allowed("reports.figures")
     assert is_allowed("complaints.models.coulance")
+
+
+def modules_under(folder: str) -> list[Path]:
+    return sorted((ROOT / folder).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", modules_under("reports"), ids=lambda path: path.name)
+def test_the_reports_use_no_part_of_the_complaint_pages(path):
+    refused = [name for name in imported_modules(path) if name.startswith("complaints.web")]
+    assert refused == []
+
+
+@pytest.mark.parametrize("path", modules_under("common"), ids=lambda path: path.name)
+def test_what_every_app_shares_depends_on_no_app_but_accounts(path):
+    refused = [
+        name
+        for name in imported_modules(path)
+        if name.split(".")[0] in {"complaints", "reports", "config"}
+    ]
+    assert refused == []

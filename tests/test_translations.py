@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.utils import translation
 
-from complaints.errors import TransitionNotAllowed
+from common.errors import TransitionNotAllowed
 from complaints.states import Stage
 
 LOCALE = Path(__file__).resolve().parent.parent / "locale" / "nl" / "LC_MESSAGES"

@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
+from common.errors import InvalidData
 from complaints.api import fields as strict
 from complaints.api.common import FilterSet, complaint_named, error_responses, reference_field
 from complaints.api.common import actor as _actor
@@ -29,7 +30,6 @@ from complaints.api.pagination import DueOrderPagination
 from complaints.api.serializers import ModelSerializer, UserSummarySerializer
 from complaints.care import followups, promises, selectors
 from complaints.choices import Channel, Emotion
-from complaints.errors import InvalidData
 from complaints.models import CallbackPromise, FollowUp, FollowUpState, PromiseState
 
 _ERRORS = error_responses()

@@ -13,8 +13,8 @@ from rest_framework import serializers
 from rest_framework.request import Request
 
 from accounts.models import User
+from common.errors import ErrorCollector
 from complaints import selectors
-from complaints.errors import ErrorCollector
 from complaints.models import Complaint
 
 # A complaint's reference as services.complaint_create hands it out: KL-2026-000123.

@@ -27,6 +27,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from common.errors import TransitionNotAllowed
 from complaints.api import fields as strict
 from complaints.api.common import REFERENCE_PATTERN, FilterSet, error_responses, reference_field
 from complaints.api.common import actor as _actor
@@ -38,7 +39,6 @@ from complaints.api.serializers import ModelSerializer, UserSummarySerializer
 from complaints.choices import Balance, Liability, RequestDomain
 from complaints.coulance import letter_services, selectors
 from complaints.coulance import services as coulance
-from complaints.errors import TransitionNotAllowed
 from complaints.models import CoulanceKind, CoulanceLetter, CoulanceRequest, CoulanceStatus
 
 _ERRORS = error_responses(

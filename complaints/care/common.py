@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 from django.utils.functional import Promise
 
 from accounts.models import User
+from common.errors import ErrorCollector, TransitionNotAllowed
 from complaints import events, locks, policies
-from complaints.errors import ErrorCollector, TransitionNotAllowed
 from complaints.models import (
     CallbackPromise,
     ComplaintEvent,

@@ -12,10 +12,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from common.errors import ActionForbidden, ErrorCollector
 from complaints import clock, policies
 from complaints.care import common
 from complaints.choices import Emotion
-from complaints.errors import ActionForbidden, ErrorCollector
 from complaints.models import (
     AnsweredVia,
     Complaint,

@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from common.errors import ErrorCollector, TransitionNotAllowed
 from complaints import clock, events, policies
 from complaints.care import common
 from complaints.choices import CONTACT_BY, Channel
-from complaints.errors import ErrorCollector, TransitionNotAllowed
 from complaints.models import (
     CallbackPromise,
     Complaint,

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.errors import DomainError, ErrorCollector
 from complaints.care import followups
-from complaints.errors import DomainError, ErrorCollector
 from complaints.models import (
     AnsweredVia,
     FollowUp,

@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from common.errors import ErrorCollector, TransitionNotAllowed
 from complaints import events, policies
 from complaints.coulance import letters, services
-from complaints.errors import ErrorCollector, TransitionNotAllowed
 from complaints.models import CoulanceLetter, CoulanceRequest, CoulanceStatus, LetterStatus
 
 log = logging.getLogger(__name__)

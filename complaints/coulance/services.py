@@ -18,16 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from complaints import events, money, policies
-from complaints.choices import Balance, Liability, RequestDomain
-from complaints.coulance import letters, routing
-from complaints.errors import (
+from common.errors import (
     ActionForbidden,
     ApprovalLimitExceeded,
     ErrorCollector,
     SelfApprovalForbidden,
     TransitionNotAllowed,
 )
+from complaints import events, money, policies
+from complaints.choices import Balance, Liability, RequestDomain
+from complaints.coulance import letters, routing
 from complaints.models import (
     Complaint,
     CoulanceKind,

@@ -23,14 +23,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
+from common.errors import ActionForbidden, DomainError
+from common.web import actor, say_refusal
 from complaints import notifications
 from complaints.care import followups, promises
 from complaints.choices import Emotion
-from complaints.errors import ActionForbidden, DomainError
 from complaints.models import CallbackPromise, FollowUp, Notification
 from complaints.models.followups import FollowUpState
 from complaints.models.promises import PromiseState
-from complaints.web.common import actor, say_refusal
 from complaints.web.forms import _BLANK, _DATETIME_LOCAL, WebForm, _textarea
 
 # --- Forms -------------------------------------------------------------------------------------

@@ -19,16 +19,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from common.errors import ActionForbidden, InvalidData, TransitionNotAllowed
+from common.web import actor, add_domain_errors, is_htmx
 from complaints import policies, privacy, selectors, services, workflow
 from complaints.care import followups
-from complaints.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints.models import (
     AccessKind,
     AccessVia,
     Complaint,
 )
 from complaints.states import Transition
-from complaints.web.common import actor, add_domain_errors, is_htmx
 from complaints.web.forms import InteractionForm, ResolveForm, TransferForm, step_form
 from complaints.web.page import Step, page_context, render_page
 

@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
+from common.errors import ActionForbidden, DomainError, InvalidData
+from common.web import actor, add_domain_errors, say_refusal
 from complaints import policies, selectors
 from complaints.coulance import letter_services, letters
 from complaints.coulance import selectors as coulance_selectors
 from complaints.coulance import services as coulance
-from complaints.errors import ActionForbidden, DomainError, InvalidData
 from complaints.models import CoulanceLetter, LetterStatus
-from complaints.web.common import actor, add_domain_errors, say_refusal
 from complaints.web.coulance_forms import CoulanceRequestForm, DecisionForm, LetterForm
 from complaints.web.coulance_panel import may_decide, panel_context
 from complaints.web.page import render_page

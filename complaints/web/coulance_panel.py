@@ -6,11 +6,11 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from common.errors import DomainError
+from common.web import actor
 from complaints.coulance import selectors as coulance_selectors
 from complaints.coulance import services as coulance
-from complaints.errors import DomainError
 from complaints.models import Complaint
-from complaints.web.common import actor
 from complaints.web.coulance_forms import CoulanceRequestForm
 
 

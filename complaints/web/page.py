@@ -15,6 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.web import actor
 from complaints import policies, selectors
 from complaints.care import followups
 from complaints.choices import InteractionKind
@@ -29,7 +30,6 @@ from complaints.models import (
 from complaints.models.coulance import unroutable_reason
 from complaints.states import Stage, Transition, allowed_transitions
 from complaints.web import queries
-from complaints.web.common import actor
 from complaints.web.coulance_panel import panel_context as coulance_panel_context
 from complaints.web.forms import InteractionForm, TransferForm, step_form
 

@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
+from common.errors import ActionForbidden, InvalidData, TransitionNotAllowed
+from common.web import actor, add_domain_errors
 from complaints import privacy
-from complaints.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints.models import AccessKind, AccessVia, Customer
-from complaints.web.common import actor, add_domain_errors
 
 RECENT_ACCESSES = 50
 

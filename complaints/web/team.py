@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from common.errors import ActionForbidden, InvalidData, TransitionNotAllowed
+from common.web import actor, add_domain_errors, is_htmx
 from complaints import policies, selectors, services
-from complaints.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints.web import queries
-from complaints.web.common import actor, add_domain_errors, is_htmx
 from complaints.web.forms import TransferForm
 
 View = Callable[..., HttpResponse]

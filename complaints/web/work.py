@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from common.errors import ActionForbidden, InvalidData
+from common.web import actor, add_domain_errors, is_htmx
 from complaints import selectors, services
-from complaints.errors import ActionForbidden, InvalidData
 from complaints.models import Customer
 from complaints.states import Stage
 from complaints.web import queries
-from complaints.web.common import actor, add_domain_errors, is_htmx
 from complaints.web.forms import NewComplaintForm, WorkFilterForm
 
 LIST_LIMIT = 200

@@ -19,13 +19,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
+from common.errors import InvalidData
 from complaints.api import fields as strict
 from complaints.api.common import actor as _actor
 from complaints.api.common import error_responses, query_data
 from complaints.api.common import valid as _valid
 from complaints.api.pagination import OldestFirstPagination
 from complaints.api.serializers import ModelSerializer, UserSummarySerializer
-from complaints.errors import InvalidData
 from complaints.models import Complaint, RootCause
 from reports import actions
 from reports.models import ActionStatus, CorrectiveAction

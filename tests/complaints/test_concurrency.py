@@ -17,8 +17,8 @@ import pytest
 from django.db import connection, transaction
 
 from accounts.models import User
+from common.errors import ActionForbidden, DomainError, InvalidData, TransitionNotAllowed
 from complaints import services, workflow
-from complaints.errors import ActionForbidden, DomainError, InvalidData, TransitionNotAllowed
 from complaints.models import (
     Complaint,
     ComplaintEvent,

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from common.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints import services, workflow
 from complaints.choices import Priority
-from complaints.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints.models import (
     Complaint,
     ComplaintEvent,

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from common.errors import InvalidData
 from complaints import workflow
 from complaints.choices import Wish
-from complaints.errors import InvalidData
 from complaints.models import Complaint, ComplaintEvent, EventType, SolutionStep
 from complaints.states import Stage
 from reports import figures

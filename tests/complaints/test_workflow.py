@@ -18,8 +18,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from accounts.models import User
+from common.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints import workflow
-from complaints.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints.models import (
     ApologyStep,
     Complaint,

@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from accounts.models import User
+from common.errors import ActionForbidden, DomainError, InvalidData, TransitionNotAllowed
 from complaints import services, workflow
 from complaints.care import followups
-from complaints.errors import ActionForbidden, DomainError, InvalidData, TransitionNotAllowed
 from complaints.models import Complaint, EventType, RootCause
 from complaints.states import OPEN_STAGES, TRANSITIONS, Stage, Transition, allowed_transitions
 from tests.complaints.dbstate import db_changes, db_snapshot

@@ -11,9 +11,9 @@ from django.core import mail
 from django.db import connection
 
 from accounts.models import User
+from common.errors import DomainError, TransitionNotAllowed
 from complaints.coulance import letter_services
 from complaints.coulance import services as coulance
-from complaints.errors import DomainError, TransitionNotAllowed
 from complaints.models import (
     ComplaintEvent,
     CoulanceLetter,

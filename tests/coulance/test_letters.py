@@ -21,10 +21,10 @@ from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import User
+from common.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints import workflow
 from complaints.coulance import letter_services, letters, selectors
 from complaints.coulance import services as coulance
-from complaints.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints.models import (
     Complaint,
     ComplaintEvent,

@@ -12,15 +12,15 @@ from django.utils import translation
 
 from accounts.models import User
 from accounts.roles import Role
-from complaints.coulance import selectors
-from complaints.coulance import services as coulance
-from complaints.errors import (
+from common.errors import (
     ActionForbidden,
     ApprovalLimitExceeded,
     InvalidData,
     SelfApprovalForbidden,
     TransitionNotAllowed,
 )
+from complaints.coulance import selectors
+from complaints.coulance import services as coulance
 from complaints.models import (
     ComplaintEvent,
     CoulanceLetter,

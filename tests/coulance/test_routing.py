@@ -17,10 +17,10 @@ from django.urls import reverse
 
 from accounts.models import Team, User
 from accounts.roles import Role
+from common.errors import InvalidData
 from complaints import services, tasks
 from complaints.coulance import routing, selectors
 from complaints.coulance import services as coulance
-from complaints.errors import InvalidData
 from complaints.models import Complaint, ComplaintEvent, CoulanceRequest, EventType
 from complaints.states import Stage
 from tests.complaints.dbstate import db_changes, db_snapshot

@@ -9,9 +9,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from common.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints import privacy, workflow
 from complaints.coulance import services as coulance
-from complaints.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints.models import (
     AccessKind,
     CallbackPromise,

@@ -15,9 +15,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from common.errors import TransitionNotAllowed
 from complaints import services
 from complaints.care import promises
-from complaints.errors import TransitionNotAllowed
 from complaints.models import (
     CallbackPromise,
     JobKind,

@@ -10,9 +10,9 @@ from django.core import mail
 from django.test import Client
 from django.utils import translation
 
+from common.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints import workflow
 from complaints.care import followups
-from complaints.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints.models import (
     AnsweredVia,
     EventType,

@@ -8,10 +8,10 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
+from common.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints import services
 from complaints.care import promises
 from complaints.choices import CONTACT_BY, Channel
-from complaints.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints.models import (
     CallbackPromise,
     EventType,

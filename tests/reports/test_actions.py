@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from complaints.errors import ActionForbidden, InvalidData, TransitionNotAllowed
+from common.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints.states import Stage
 from reports import actions
 from reports.models import ActionEventType, ActionStatus, CorrectiveAction

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from complaints.errors import ActionForbidden, InvalidData
+from common.errors import ActionForbidden, InvalidData
 from complaints.models import Complaint
 from reports import figures, import_mappings, imports
 from reports.models import ImportedComplaint, ImportRun

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from complaints.errors import ActionForbidden, InvalidData
+from common.errors import ActionForbidden, InvalidData
 from complaints.models import OutgoingEmail
 from config.celery import app
 from reports import services, tasks

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from common.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints import selectors
-from complaints.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from complaints.models import RootCause
 from complaints.states import Stage
 from reports import taxonomy

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from accounts.models import User
+from common.errors import DomainError, InvalidData
 from complaints.demo import (
     DEMO_PASSWORD,
     DemoResult,
@@ -18,7 +19,6 @@ from complaints.demo import (
 )
 from complaints.demo.history import history_summary
 from complaints.demo.people import PEOPLE
-from complaints.errors import DomainError, InvalidData
 from complaints.states import Stage
 
 

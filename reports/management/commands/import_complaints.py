@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
-from complaints.errors import InvalidData
+from common.errors import InvalidData
 from reports import import_mappings, imports
 
 

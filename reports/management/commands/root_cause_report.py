@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from complaints.errors import InvalidData
+from common.errors import InvalidData
 from reports import services
 
 

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
 
 from accounts.models import User
-from complaints.errors import DomainError, InvalidData
+from common.errors import DomainError, InvalidData
 
 
 class HtmxHttpRequest(HttpRequest):
