@@ -333,4 +333,25 @@ LOGGING = {
     },
 }
 
+# --- Security: lockout, throttles, password hashing, CSP, HTTPS [track: security] ----------
+# (settings of the security track go here)
+
+# --- API tokens: hashed, expiring, revocable [track: tokens] -------------------------------
+# (settings of the tokens track go here)
+
+# --- Operations: health, readiness, structured logs, errors, metrics [track: ops] ----------
+# (settings of the ops track go here)
+
+# --- Background work: CSV imports as tasks, stuck letters [track: background] --------------
+# (settings of the background track go here)
+
+# --- Customers' personal data: who may read and change it [track: customers] ---------------
+# (settings of the customers track go here)
+
+# --- Limits on text fields and request bodies [track: limits] ------------------------------
+# (settings of the limits track go here)
+
+# --- More than one machine: pooler, proxy, roles [track: cluster] --------------------------
+# (settings of the cluster track go here)
+
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # also creates VAR_DIR
