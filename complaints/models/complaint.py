@@ -21,8 +21,11 @@ from complaints.states import OPEN_STAGES, Stage
 
 
 def overdue_q(now: datetime) -> models.Q:
-    """Open complaints past their resolution deadline, or unacknowledged past that one."""
-    return models.Q(stage__in=OPEN_STAGES) & (
+    """Open complaints past their resolution deadline, or unacknowledged past that one.
+
+    The stages sorted: a set's order changes from process to process, and the statement's text
+    (what PostgreSQL prepares) should not."""
+    return models.Q(stage__in=sorted(OPEN_STAGES)) & (
         models.Q(resolve_due_at__lt=now)
         | models.Q(acknowledged_at__isnull=True, acknowledge_due_at__lt=now)
     )
