@@ -3,9 +3,11 @@
 
     python3 scripts/dev.py run    install, migrate, load demo data, start web + worker + beat
     python3 scripts/dev.py test   install (with dev tools), lint, type-check, run all tests
+    python3 scripts/dev.py lock   write requirements/*.txt anew from pyproject.toml (--upgrade)
 
 Both create ``.venv`` in the project folder and install into it (again only when
-pyproject.toml changed). Defaults are the embedded ones: a SQLite file and a filesystem
+pyproject.toml or a lock file changed), from the lock files in ``requirements/``: every
+package at the version and with the hashes written there, so two machines get the same. Defaults are the embedded ones: a SQLite file and a filesystem
 broker. Set DATABASE_URL / CELERY_BROKER_URL to use PostgreSQL and Redis or RabbitMQ.
 """
 
@@ -17,6 +19,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import venv
 from pathlib import Path
@@ -36,22 +39,65 @@ def sh(*args: object, env: dict[str, str] | None = None) -> None:
     subprocess.run([str(a) for a in args], cwd=ROOT, env=env, check=True)
 
 
+# The lock files: runtime.txt for `run`, dev.txt (with the dev tools) for `test`. Written by
+# `dev.py lock` with pip-tools; an upgrade is a deliberate `dev.py lock --upgrade` and a commit.
+REQUIREMENTS = ROOT / "requirements"
+LOCKS = {"": REQUIREMENTS / "runtime.txt", "dev": REQUIREMENTS / "dev.txt"}
+PIP_TOOLS = "pip-tools>=7.4,<8"
+
+
 def ensure_venv(extra: str) -> None:
-    """Create the virtualenv and install the project, unless it is already up to date."""
+    """Create the virtualenv and install the locked packages and the project, unless it is
+    already up to date."""
     if sys.version_info < (3, 11):  # noqa: UP036 - this script is started by any python3
         sys.exit("Klachtwijzer needs Python 3.11 or newer.")
     if not PYTHON.exists():
         say("Creating the virtual environment in .venv")
         venv.EnvBuilder(with_pip=True).create(VENV)
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extra.encode()).hexdigest()
+    lock = LOCKS[extra]
+    digest = hashlib.sha256(
+        (ROOT / "pyproject.toml").read_bytes() + lock.read_bytes() + extra.encode()
+    ).hexdigest()
     stamp = VENV / f".installed-{extra or 'runtime'}"
     if stamp.exists() and stamp.read_text() == digest:
         return
-    say(f"Installing dependencies{' (with ' + extra + ' tools)' if extra else ''}")
-    sh(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    target = f".[{extra}]" if extra else "."
-    sh(PYTHON, "-m", "pip", "install", "--quiet", "-e", target)
+    say(f"Installing dependencies{' (with ' + extra + ' tools)' if extra else ''} from {lock.name}")
+    # --require-hashes: only the files whose hashes the lock names; --no-deps: nothing it
+    # does not name. The project itself comes after, built with the locked setuptools.
+    sh(PYTHON, "-m", "pip", "install", "--quiet", "--require-hashes", "--no-deps", "-r", lock)
+    sh(PYTHON, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "-e", ".")
     stamp.write_text(digest)
+
+
+def lock(args: argparse.Namespace) -> int:
+    """Write the lock files from pyproject.toml with pip-tools (in a throwaway environment).
+    Without --upgrade the versions already locked stay where pyproject.toml allows them."""
+    with tempfile.TemporaryDirectory() as folder:
+        tools = Path(folder) / "venv"
+        venv.EnvBuilder(with_pip=True).create(tools)
+        tool_bin = tools / ("Scripts" if os.name == "nt" else "bin")
+        sh(tool_bin / "python", "-m", "pip", "install", "--quiet", PIP_TOOLS)
+        for extra, target in LOCKS.items():
+            say(f"Locking {target.relative_to(ROOT)}")
+            sh(
+                tool_bin / "pip-compile",
+                "--quiet",
+                "--generate-hashes",
+                "--allow-unsafe",
+                "--strip-extras",
+                # The file names only packages and hashes: where they come from is the
+                # installing machine's own pip configuration.
+                "--no-emit-index-url",
+                "--no-emit-find-links",
+                "--no-emit-trusted-host",
+                *(["--upgrade"] if args.upgrade else []),
+                *(["--extra", extra] if extra else []),
+                "--output-file",
+                target.relative_to(ROOT),
+                "pyproject.toml",
+                (REQUIREMENTS / "build.in").relative_to(ROOT),
+            )
+    return 0
 
 
 def base_env(*, debug: bool) -> dict[str, str]:
@@ -165,9 +211,14 @@ def main() -> int:
         "--fast", action="store_true", help="skip ruff, mypy and Django checks"
     )
     test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed on to pytest")
+    lock_parser = sub.add_parser("lock", help="write the lock files in requirements/ anew")
+    lock_parser.add_argument(
+        "--upgrade", action="store_true", help="move every package to its newest allowed version"
+    )
     args = parser.parse_args()
+    commands = {"run": run, "test": test, "lock": lock}
     try:
-        return run(args) if args.command == "run" else test(args)
+        return commands[args.command](args)
     except subprocess.CalledProcessError as exc:
         print(f"\nFailed: {' '.join(map(str, exc.cmd))} (exit {exc.returncode})", file=sys.stderr)
         return exc.returncode or 1
