@@ -307,6 +307,19 @@ def coulance_letter_failed_event(
     )
 
 
+def coulance_letter_retried_event(
+    *, letter: CoulanceLetter, at: datetime, claimed_at: datetime | None
+) -> ComplaintEvent:
+    return _letter_event(
+        letter=letter,
+        type=EventType.COULANCE_LETTER_RETRIED,
+        actor=None,
+        at=at,
+        claimed_at=claimed_at.isoformat() if claimed_at else None,
+        attempts=letter.send_attempts,
+    )
+
+
 # --- Promises, follow-ups and deadlines --------------------------------------------------------
 # The ``*_build`` constructors return unsaved events: the dispatcher writes a batch at once.
 

@@ -45,6 +45,8 @@ def notification_text(kind: str, payload: dict[str, Any]) -> tuple[str, str]:
         "moment": moment_text(payload.get("moment")),
         "deadline": deadline_name(payload.get("deadline", "")),
         "nps": payload.get("nps", ""),
+        "version": payload.get("version", ""),
+        "error": payload.get("error", ""),
     }
     if kind == NotificationKind.PROMISE_REMINDER:
         return (
@@ -86,6 +88,15 @@ def notification_text(kind: str, payload: dict[str, Any]) -> tuple[str, str]:
         return (
             _("Deadline missed: %(reference)s") % facts,
             _("The %(deadline)s deadline of “%(subject)s” (owner %(owner)s) passed at %(moment)s.")
+            % facts,
+        )
+    if kind == NotificationKind.LETTER_FAILED:
+        return (
+            _("Letter not sent: %(reference)s") % facts,
+            _(
+                "The goodwill letter to %(customer)s (version %(version)s) could not be sent: "
+                "%(error)s Send it again from the letter's page."
+            )
             % facts,
         )
     return (kind, "")

@@ -46,8 +46,10 @@ def send_coulance_letter(letter_id: int) -> bool:
 
 @shared_task(name="complaints.coulance.resend_lost_letters", ignore_result=True)
 def resend_lost_letters() -> int:
-    """Beat's sweep: queued letters whose broker message never came or was lost go again."""
-    return len(letter_services.coulance_letters_resend_lost())
+    """Beat's sweep: queued letters whose broker message never came or was lost go again, and
+    letters whose sending was never confirmed go again after a timeout (or fail)."""
+    unconfirmed = letter_services.coulance_letters_retry_unconfirmed()
+    return len(letter_services.coulance_letters_resend_lost()) + len(unconfirmed["retried"])
 
 
 @shared_task(name="complaints.coulance.reroute", ignore_result=True)

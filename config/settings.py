@@ -343,7 +343,27 @@ LOGGING = {
 # (settings of the ops track go here)
 
 # --- Background work: CSV imports as tasks, stuck letters [track: background] --------------
-# (settings of the background track go here)
+# A CSV import runs as a job (reports.import_jobs): the upload is refused above IMPORT_MAX_BYTES;
+# a worker writes IMPORT_CHUNK_ROWS rows per transaction; a job without progress for
+# IMPORT_STALE_SECONDS (its worker died, or its message was lost) is queued again by the sweep,
+# and failed after IMPORT_MAX_ATTEMPTS claims.
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 25 * 1024 * 1024)
+IMPORT_CHUNK_ROWS = envint("IMPORT_CHUNK_ROWS", 500)
+IMPORT_STALE_SECONDS = envint("IMPORT_STALE_SECONDS", 5 * 60)
+IMPORT_MAX_ATTEMPTS = envint("IMPORT_MAX_ATTEMPTS", 3)
+CELERY_BEAT_SCHEDULE["sweep-import-jobs"] = {
+    "task": "reports.sweep_import_jobs",
+    "schedule": float(SCHEDULER_TICK_SECONDS),
+    "options": {"expires": float(SCHEDULER_TICK_SECONDS)},
+}
+# A coulance letter still "sending" LETTER_SENDING_TIMEOUT_SECONDS after its claim (the worker
+# died between handing it to the mail server and recording it) is sent again with the same
+# Message-ID; the LETTER_MAX_UNCONFIRMED_SENDS-th time it is found so, it is failed instead and
+# its owner told. The timeout is never shorter than EMAIL_RESEND_GRACE_SECONDS, for the same reason.
+LETTER_SENDING_TIMEOUT_SECONDS = max(
+    envint("LETTER_SENDING_TIMEOUT_SECONDS", 15 * 60), EMAIL_RESEND_GRACE_SECONDS
+)
+LETTER_MAX_UNCONFIRMED_SENDS = envint("LETTER_MAX_UNCONFIRMED_SENDS", 3)
 
 # --- Customers' personal data: who may read and change it [track: customers] ---------------
 # (settings of the customers track go here)

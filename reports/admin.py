@@ -5,7 +5,13 @@ from __future__ import annotations
 from django.contrib import admin
 
 from complaints.admin import ReadOnlyAdminMixin
-from reports.models import CorrectiveAction, CorrectiveActionEvent, ImportRun, RootCauseReport
+from reports.models import (
+    CorrectiveAction,
+    CorrectiveActionEvent,
+    ImportJob,
+    ImportRun,
+    RootCauseReport,
+)
 
 
 @admin.register(CorrectiveAction)
@@ -29,3 +35,10 @@ class RootCauseReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[RootCauseReport]
 @admin.register(ImportRun)
 class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[ImportRun]):
     list_display = ["file_name", "source", "mapping", "started_at", "imported", "skipped"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[ImportJob]):
+    list_display = ["file_name", "source", "state", "created_at", "rows_done", "rows_total"]
+    list_filter = ["state"]
+    exclude = ["content"]

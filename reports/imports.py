@@ -344,7 +344,118 @@ def import_customer(source: str) -> Customer:
     return customer
 
 
-def import_csv(
+def check_source(source: str) -> None:
+    """400 on ``source`` unless it is a name of lower-case letters, digits and dashes."""
+    errors = ErrorCollector()
+    if not re.fullmatch(r"[-a-z0-9_]{1,40}", source or ""):
+        errors.add("source", _("Name the source in lower-case letters, digits and dashes."))
+    errors.raise_if_any()
+
+
+def check_header(text: str, mapping: Mapping) -> None:
+    """``ImportRefused`` unless the first line of ``text`` is CSV with the mapping's columns;
+    cheap (one line is read), so the upload page can say it at once."""
+    first_line = text.split("\n", 1)[0]
+    list(_records(io.StringIO(first_line + "\n"), mapping))
+
+
+@dataclass
+class Importer:
+    """One import under way: what the file's rows are checked against, and what was written.
+
+    ``import_start`` makes it (every refusal of the whole file comes before it, and nothing
+    is written before it); ``write`` imports a slice of the rows and may be called once for
+    the whole file (``import_csv``) or once per chunk, each chunk in its own transaction
+    (the background job in ``reports.import_jobs``). ``import_resume`` makes it again for a
+    run that stopped halfway, to go on after the rows already done.
+    """
+
+    mapping: Mapping
+    source: str
+    actor: User | None
+    owner: User
+    now: datetime
+    run: ImportRun
+    records: list[tuple[int, dict[str, str]]]
+    hashes: dict[int, str]
+    known: set[str]
+    causes: dict[str, RootCause]
+    customer: Customer
+    first_row: dict[str, int] = field(default_factory=dict)  # external id → its first row
+    done: int = 0
+
+    @property
+    def total(self) -> int:
+        return len(self.records)
+
+    def write(self, records: list[tuple[int, dict[str, str]]]) -> None:
+        """Import ``records`` (the next rows of the file, in order); each row in its own
+        savepoint, a rejected row noted on the run with its number and reason."""
+        mapping, run = self.mapping, self.run
+        for number, record in records:
+            self.done += 1
+            external_id = (record.get(mapping.external_id) or "").strip()
+            try:
+                if "__error__" in record:
+                    raise ValueError(
+                        _("the line is not valid CSV: %(error)s") % {"error": record["__error__"]}
+                    )
+                if external_id in self.first_row:
+                    raise ValueError(
+                        _("the id “%(id)s” appears before in this file, in row %(row)s")
+                        % {"id": external_id, "row": self.first_row[external_id]}
+                    )
+                row = parse_row(mapping, number, record, self.causes, self.now)
+            except ValueError as error:
+                run.rejected.append(
+                    {"row": number, "external_id": external_id, "reason": str(error)}
+                )
+            else:
+                row.content_hash = self.hashes[number]
+                if row.external_id in self.known:
+                    run.skipped += 1
+                else:
+                    try:
+                        _write(
+                            row,
+                            run=run,
+                            source=self.source,
+                            customer=self.customer,
+                            owner=self.owner,
+                            actor=self.actor,
+                            now=self.now,
+                        )
+                    except IntegrityError:  # imported meanwhile by a parallel run
+                        run.skipped += 1
+                    else:
+                        self.known.add(row.external_id)
+                        run.imported += 1
+            if external_id:
+                self.first_row.setdefault(external_id, number)
+
+    def save(self, *, finished: bool = False) -> ImportRun:
+        """Record the counts and refused rows so far (and, ``finished``, the end)."""
+        self.run.rows = self.done
+        fields = ["rows", "imported", "skipped", "rejected"]
+        if finished:
+            self.run.finished_at = timezone.now()
+            fields.append("finished_at")
+        self.run.save(update_fields=fields)
+        return self.run
+
+
+def _read_file(
+    text: str, mapping: Mapping, source: str
+) -> tuple[list[tuple[int, dict[str, str]]], dict[int, str], set[str]]:
+    records = list(_records(io.StringIO(text), mapping))
+    known = set(
+        ImportedComplaint.objects.filter(source=source).values_list("external_id", flat=True)
+    )
+    hashes = {number: fingerprint(record) for number, record in records}
+    return records, hashes, known
+
+
+def import_start(
     *,
     text: str,
     mapping: Mapping,
@@ -352,32 +463,23 @@ def import_csv(
     actor: User | None,
     owner: User,
     file_name: str = "",
-    progress: Progress | None = None,
     now: datetime | None = None,
     import_again: bool = False,
-) -> ImportRun:
-    """Import every valid row of ``text`` (CSV); returns the run with its counts and the
-    rejected rows (number, id, reason). Refuses 403 for who is not Quality or admin,
-    ``ImportRefused`` for a file that is not CSV with the mapping's columns, and ``InvalidData``
-    (field ``import_again``) when rows were imported before under another source name and
-    ``import_again`` is not given; a refusal writes nothing."""
+) -> Importer:
+    """Check the whole file and make its run, ready to write the rows. Refuses 403 for who is
+    not Quality or admin, ``ImportRefused`` for a file that is not CSV with the mapping's
+    columns, and ``InvalidData`` (field ``import_again``) when rows were imported before under
+    another source name and ``import_again`` is not given; a refusal writes nothing."""
     now = now or timezone.now()
     if actor is not None:
         policies.ensure_may_manage(actor)
-    errors = ErrorCollector()
-    if not re.fullmatch(r"[-a-z0-9_]{1,40}", source or ""):
-        errors.add("source", _("Name the source in lower-case letters, digits and dashes."))
-    errors.raise_if_any()
+    check_source(source)
     # The whole file is read first: a wrong file, or one imported before under another name, is
     # refused before any write.
-    records = list(_records(io.StringIO(text), mapping))
-    total = len(records)
-    known = set(
-        ImportedComplaint.objects.filter(source=source).values_list("external_id", flat=True)
-    )
-    hashes = {number: fingerprint(record) for number, record in records}
+    records, hashes, known = _read_file(text, mapping, source)
     earlier = imported_elsewhere(records, hashes, mapping=mapping, source=source, known=known)
     if earlier and not import_again:
+        errors = ErrorCollector()
         count = sum(earlier.values())
         errors.add(
             "import_again",
@@ -391,64 +493,88 @@ def import_csv(
             % {"count": count, "sources": ", ".join(f"“{name}”" for name in sorted(earlier))},
         )
         errors.raise_if_any()
-    causes = {c.code: c for c in RootCause.objects.filter(parent__isnull=False)}
     run = ImportRun.objects.create(
         source=source,
         mapping=mapping.name,
         file_name=file_name[:255],
         started_at=now,
         started_by=actor,
-        rows=total,
+        rows=len(records),
     )
-    customer = import_customer(source)
-    rejected: list[dict[str, Any]] = []
-    first_row: dict[str, int] = {}  # external id → the row it first appears in
-    done = 0
-    for number, record in records:
-        done += 1
+    return Importer(
+        mapping=mapping,
+        source=source,
+        actor=actor,
+        owner=owner,
+        now=now,
+        run=run,
+        records=records,
+        hashes=hashes,
+        known=known,
+        causes={c.code: c for c in RootCause.objects.filter(parent__isnull=False)},
+        customer=import_customer(source),
+    )
+
+
+def import_resume(
+    *, run: ImportRun, text: str, owner: User, done: int, now: datetime | None = None
+) -> Importer:
+    """The importer of a run whose first ``done`` rows are written and committed: it goes on
+    with row ``done + 1``. The ids seen in those rows are remembered again, so a repeated id
+    after them is still refused as it would have been."""
+    mapping = MAPPINGS[run.mapping]
+    records, hashes, known = _read_file(text, mapping, run.source)
+    importer = Importer(
+        mapping=mapping,
+        source=run.source,
+        actor=run.started_by,
+        owner=owner,
+        now=now or timezone.now(),
+        run=run,
+        records=records,
+        hashes=hashes,
+        known=known,
+        causes={c.code: c for c in RootCause.objects.filter(parent__isnull=False)},
+        customer=import_customer(run.source),
+        done=done,
+    )
+    for number, record in records[:done]:
         external_id = (record.get(mapping.external_id) or "").strip()
-        try:
-            if "__error__" in record:
-                raise ValueError(
-                    _("the line is not valid CSV: %(error)s") % {"error": record["__error__"]}
-                )
-            if external_id in first_row:
-                raise ValueError(
-                    _("the id “%(id)s” appears before in this file, in row %(row)s")
-                    % {"id": external_id, "row": first_row[external_id]}
-                )
-            row = parse_row(mapping, number, record, causes, now)
-        except ValueError as error:
-            rejected.append({"row": number, "external_id": external_id, "reason": str(error)})
-        else:
-            row.content_hash = hashes[number]
-            if row.external_id in known:
-                run.skipped += 1
-            else:
-                try:
-                    _write(
-                        row,
-                        run=run,
-                        source=source,
-                        customer=customer,
-                        owner=owner,
-                        actor=actor,
-                        now=now,
-                    )
-                except IntegrityError:  # imported meanwhile by a parallel run
-                    run.skipped += 1
-                else:
-                    known.add(row.external_id)
-                    run.imported += 1
         if external_id:
-            first_row.setdefault(external_id, number)
+            importer.first_row.setdefault(external_id, number)
+    return importer
+
+
+def import_csv(
+    *,
+    text: str,
+    mapping: Mapping,
+    source: str,
+    actor: User | None,
+    owner: User,
+    file_name: str = "",
+    progress: Progress | None = None,
+    now: datetime | None = None,
+    import_again: bool = False,
+) -> ImportRun:
+    """Import every valid row of ``text`` (CSV) at once; returns the run with its counts and
+    the rejected rows (number, id, reason). Refuses as ``import_start`` does, writing nothing.
+    (The upload page imports in the background, in chunks: ``reports.import_jobs``.)"""
+    importer = import_start(
+        text=text,
+        mapping=mapping,
+        source=source,
+        actor=actor,
+        owner=owner,
+        file_name=file_name,
+        now=now,
+        import_again=import_again,
+    )
+    for record in importer.records:
+        importer.write([record])
         if progress is not None:
-            progress(done, total)
-    run.rows = done
-    run.rejected = rejected
-    run.finished_at = timezone.now()
-    run.save(update_fields=["rows", "imported", "skipped", "rejected", "finished_at"])
-    return run
+            progress(importer.done, importer.total)
+    return importer.save(finished=True)
 
 
 def imported_elsewhere(

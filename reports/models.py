@@ -254,3 +254,109 @@ class ImportedComplaint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.external_id}"
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", _("Waiting for a worker")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# States after which a job never runs again.
+FINISHED_IMPORT_STATES = [ImportState.DONE, ImportState.FAILED, ImportState.CANCELLED]
+
+
+class ImportJob(models.Model):
+    """An uploaded CSV file waiting for, or going through, the import in the background.
+
+    The file's bytes are kept in the row, so any worker on any host can read them; they are
+    dropped once the import is done or cancelled. The counts and the refused rows are on the
+    run (``ImportRun``) the job makes when it starts; ``rows_done`` is committed together with
+    the rows of each chunk, so a job picked up again after a crash goes on from there.
+    ``state`` and the moments are written only by ``reports.import_jobs``.
+    """
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded at"))
+    file_name = models.CharField(_("file"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    content = models.BinaryField(_("content"), editable=False)
+    mapping = models.CharField(_("column mapping"), max_length=40)
+    source = models.SlugField(_("source"), max_length=40)
+    import_again = models.BooleanField(_("import again"), default=False)
+    # The language of the upload's page: the refused rows' reasons are written in it.
+    language = models.CharField(_("language"), max_length=10)
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=ImportState.choices,
+        default=ImportState.QUEUED,
+        editable=False,
+    )
+    rows_total = models.PositiveIntegerField(_("rows in the file"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    run = models.OneToOneField(
+        ImportRun,
+        verbose_name=_("import"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="job",
+    )
+    # Each claim by a worker counts; a chunk is written only by the claim that holds the count
+    # (a worker thought dead that wakes up finds a newer claim and stops).
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The last sign of life: queued, claimed, or a chunk committed. The sweep looks at it.
+    heartbeat_at = models.DateTimeField(_("last progress at"))
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    cancel_requested_at = models.DateTimeField(_("cancel asked at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cancelled by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=ImportState.values), name="import_job_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rows_done__lte=models.F("rows_total")),
+                name="import_job_done_within_total",
+            ),
+        ]
+        indexes = [
+            # The sweep polls the unfinished jobs only.
+            models.Index(
+                fields=["heartbeat_at"],
+                name="import_job_unfinished",
+                condition=models.Q(state__in=[ImportState.QUEUED, ImportState.RUNNING]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.file_name} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in FINISHED_IMPORT_STATES
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.rows_done / self.rows_total) if self.rows_total else 0

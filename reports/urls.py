@@ -17,6 +17,13 @@ urlpatterns = [
     path("actions/<int:pk>/<slug:step>/", actions_web.action_step_page, name="action-step"),
     path("imports/", imports_web.import_page, name="import-page"),
     path("imports/<int:pk>/", imports_web.import_result, name="import-result"),
+    path("imports/jobs/<int:pk>/", imports_web.import_job_page, name="import-job"),
+    path(
+        "imports/jobs/<int:pk>/progress/",
+        imports_web.import_job_progress,
+        name="import-job-progress",
+    ),
+    path("imports/jobs/<int:pk>/cancel/", imports_web.import_job_cancel, name="import-job-cancel"),
     path("taxonomy/", taxonomy_web.taxonomy_page, name="taxonomy"),
     path("taxonomy/<int:pk>/", taxonomy_web.taxonomy_edit, name="taxonomy-edit"),
     path(

@@ -141,7 +141,8 @@ class CoulanceLetterViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[A
     @extend_schema(request=None, responses={202: LetterSerializer, **_ERRORS})
     @action(detail=True, methods=["post"])
     def send(self, request: Request, pk: str) -> Response:
-        """Freeze the letter (text, PDF, SHA-256) and email it to the customer."""
+        """Freeze the letter (text, PDF, SHA-256) and email it to the customer; a letter whose
+        sending failed is sent again as it was frozen (its owner's resend)."""
         letter = letter_services.coulance_letter_send(
             letter=self.get_object(), actor=_actor(request)
         )

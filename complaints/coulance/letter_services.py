@@ -10,10 +10,12 @@ from __future__ import annotations
 import hashlib
 import logging
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +23,14 @@ from accounts.models import User
 from common.errors import ErrorCollector, TransitionNotAllowed
 from complaints import events, policies
 from complaints.coulance import letters, services
-from complaints.models import CoulanceLetter, CoulanceRequest, CoulanceStatus, LetterStatus
+from complaints.models import (
+    CoulanceLetter,
+    CoulanceRequest,
+    CoulanceStatus,
+    LetterStatus,
+    Notification,
+    NotificationKind,
+)
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +187,7 @@ def coulance_letter_send(
             locked.content_hash = hashlib.sha256(pdf).hexdigest()
             locked.frozen_by, locked.frozen_at = actor, now
         locked.recipient = customer.email
+        locked.unconfirmed_sends = 0  # sending a failed letter again is the agent's decision
         locked.status = LetterStatus.QUEUED
         locked.next_attempt_at = now
         locked.last_error = ""
@@ -224,6 +234,10 @@ def coulance_letters_resend_lost(*, now: datetime | None = None) -> list[int]:
     return enqueued
 
 
+def message_id(letter: CoulanceLetter) -> str:
+    return f"<coulance-letter.{letter.pk}@klachtwijzer>"
+
+
 def letter_email(letter: CoulanceLetter) -> EmailMessage:
     """The email that carries a frozen letter: its text as the body, its PDF attached."""
     message = EmailMessage(
@@ -231,6 +245,9 @@ def letter_email(letter: CoulanceLetter) -> EmailMessage:
         body=letter.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[letter.recipient],
+        # The same on every attempt: a receiving server that drops repeated Message-IDs shows
+        # a letter sent again after an unconfirmed attempt only once.
+        headers={"Message-ID": message_id(letter)},
     )
     reference = letter.request.complaint.reference
     message.attach(
@@ -246,9 +263,10 @@ def coulance_letter_deliver(*, letter_id: int, now: datetime | None = None) -> b
     A second run of the task, or a duplicate message, finds the letter no longer queued and
     sends nothing. A transport error puts the claim back (sending → queued) so the retry can
     send. If the process dies after the mail server took the message but before "sent" is
-    committed, the letter stays "sending" and is not sent again: at most once, because a
-    customer getting a goodwill letter twice is worse than a person checking one letter that
-    is shown as still being sent.
+    committed, the letter stays "sending"; only after ``LETTER_SENDING_TIMEOUT_SECONDS`` does
+    the sweep send it again (``coulance_letters_retry_unconfirmed``), with the same Message-ID,
+    so the customer's mail server shows it once, and never while the first attempt may still be
+    under way.
     """
     with transaction.atomic():
         letter = CoulanceLetter.objects.select_for_update().filter(pk=letter_id).first()
@@ -257,7 +275,8 @@ def coulance_letter_deliver(*, letter_id: int, now: datetime | None = None) -> b
             return False
         letter.status = LetterStatus.SENDING
         letter.send_attempts += 1
-        letter.save(update_fields=["status", "send_attempts"])
+        letter.claimed_at = timezone.now()
+        letter.save(update_fields=["status", "send_attempts", "claimed_at"])
 
     try:
         letter_email(letter).send()
@@ -290,11 +309,91 @@ def coulance_letter_delivery_failed(
         letter = CoulanceLetter.objects.select_for_update().filter(pk=letter_id).first()
         if letter is None or letter.status != LetterStatus.QUEUED:
             return False
-        letter.status = LetterStatus.FAILED
-        letter.last_error = error[:2000]
-        letter.save(update_fields=["status", "last_error"])
-        events.coulance_letter_failed_event(letter=letter, at=now, error=letter.last_error)
+        _fail(letter, error=error, now=now)
     return True
+
+
+def _fail(letter: CoulanceLetter, *, error: str, now: datetime) -> None:
+    """Mark the (locked) letter failed, in the audit trail, and tell its complaint's owner,
+    who may send it again from the letter's page or the API."""
+    letter.status = LetterStatus.FAILED
+    letter.last_error = error[:2000]
+    letter.save(update_fields=["status", "last_error"])
+    events.coulance_letter_failed_event(letter=letter, at=now, error=letter.last_error)
+    complaint = letter.request.complaint
+    Notification.objects.get_or_create(
+        key=f"letter-failed:{letter.pk}:{letter.send_attempts}:{complaint.owner_id}",
+        defaults={
+            "recipient_id": complaint.owner_id,
+            "kind": NotificationKind.LETTER_FAILED,
+            "complaint": complaint,
+            "payload": {
+                "reference": complaint.reference,
+                "customer": complaint.customer.name,
+                "version": letter.version,
+                "letter_id": letter.pk,
+                "error": letter.last_error,
+            },
+            "created_at": now,
+        },
+    )
+
+
+def coulance_letters_retry_unconfirmed(*, now: datetime | None = None) -> dict[str, list[int]]:
+    """Letters still "sending" ``LETTER_SENDING_TIMEOUT_SECONDS`` after their claim: the worker
+    died after handing the letter to the mail server, or before, and nobody knows which.
+
+    Like the outbox's emails, such a letter goes again with the same Message-ID, and only after
+    a timeout at least as long as ``EMAIL_RESEND_GRACE_SECONDS``: by then the first attempt is
+    over for certain (no two senders at once), and a mail server that drops a repeated
+    Message-ID shows it to the customer once. The ``LETTER_MAX_UNCONFIRMED_SENDS``-th time it is
+    found so, it is failed instead, and its owner is told; each step is in the audit trail.
+    """
+    now = now or timezone.now()
+    late = now - timedelta(seconds=settings.LETTER_SENDING_TIMEOUT_SECONDS)
+    stuck = Q(claimed_at__lt=late) | Q(claimed_at__isnull=True)  # null: claimed before it existed
+    ids = list(
+        CoulanceLetter.objects.filter(stuck, status=LetterStatus.SENDING)
+        .order_by("claimed_at")
+        .values_list("pk", flat=True)[:100]
+    )
+    found: dict[str, list[int]] = {"retried": [], "failed": []}
+    for letter_id in ids:
+        with transaction.atomic():
+            # Another sweep (a second beat) may hold it: skip, never wait.
+            letter = (
+                CoulanceLetter.objects.select_for_update(skip_locked=True)
+                .filter(stuck, pk=letter_id, status=LetterStatus.SENDING)
+                .select_related("request__complaint__customer")
+                .first()
+            )
+            if letter is None:
+                continue
+            letter.unconfirmed_sends += 1
+            letter.save(update_fields=["unconfirmed_sends"])
+            if letter.unconfirmed_sends >= settings.LETTER_MAX_UNCONFIRMED_SENDS:
+                _fail(
+                    letter,
+                    now=now,
+                    error=str(
+                        _(
+                            "Sending was not confirmed %(times)s times; the customer may have "
+                            "received it. Check with the customer before sending it again."
+                        )
+                        % {"times": letter.unconfirmed_sends}
+                    ),
+                )
+                found["failed"].append(letter.pk)
+                continue
+            claimed_at = letter.claimed_at
+            letter.status = LetterStatus.QUEUED
+            letter.next_attempt_at = now
+            letter.last_error = str(_("Sending was not confirmed; sent again."))
+            letter.save(update_fields=["status", "next_attempt_at", "last_error"])
+            events.coulance_letter_retried_event(letter=letter, at=now, claimed_at=claimed_at)
+            transaction.on_commit(partial(_enqueue_delivery, letter.pk))
+            found["retried"].append(letter.pk)
+    return found
 
 
 def _describe(exc: BaseException) -> str:

@@ -261,6 +261,12 @@ class CoulanceLetter(models.Model):
     # While queued: the latest moment its next delivery attempt should have started. A queued
     # letter found past it by the minute's sweep lost its broker message and is enqueued again.
     next_attempt_at = models.DateTimeField(_("next attempt by"), null=True, blank=True)
+    # When the latest claim (queued → sending) was made: a letter still "sending" long after it
+    # lost its worker between the mail server and the record, and the sweep sends it again.
+    claimed_at = models.DateTimeField(_("claimed for sending at"), null=True, blank=True)
+    # How often the sweep found it still "sending" past the timeout (reset when the agent sends
+    # a failed letter again): at LETTER_MAX_UNCONFIRMED_SENDS it is failed instead of retried.
+    unconfirmed_sends = models.PositiveSmallIntegerField(_("sends not confirmed"), default=0)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     last_error = models.TextField(_("last sending error"), blank=True)
 

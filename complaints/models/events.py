@@ -29,6 +29,10 @@ class EventType(models.TextChoices):
     COULANCE_LETTER_FROZEN = "coulance_letter_frozen", _("Coulance letter frozen for sending")
     COULANCE_LETTER_SENT = "coulance_letter_sent", _("Coulance letter sent")
     COULANCE_LETTER_FAILED = "coulance_letter_failed", _("Coulance letter could not be sent")
+    COULANCE_LETTER_RETRIED = (
+        "coulance_letter_retried",
+        _("Coulance letter sent again: its sending was not confirmed"),
+    )
     PROMISE_MADE = "promise_made", _("Callback promised")
     PROMISE_KEPT = "promise_kept", _("Callback promise kept")
     PROMISE_UNREACHABLE = "promise_unreachable", _("Customer unreachable; callback rescheduled")

@@ -82,6 +82,7 @@ class NotificationKind(models.TextChoices):
     SURVEY_ANSWERED = "survey_answered", _("Survey answered")
     DEADLINE_WARNING = "deadline_warning", _("Deadline approaching")
     DEADLINE_BREACHED = "deadline_breached", _("Deadline passed")
+    LETTER_FAILED = "letter_failed", _("Letter not sent")
 
 
 class Notification(models.Model):

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from common.errors import DomainError
 from common.web import actor
+from complaints import policies
 from complaints.coulance import selectors as coulance_selectors
 from complaints.coulance import services as coulance
 from complaints.models import Complaint
@@ -34,4 +35,6 @@ def panel_context(
         "coulance_total": coulance_selectors.coulance_total_granted(complaint=complaint),
         "coulance_form": form
         or (CoulanceRequestForm(auto_id="coulance-%s") if may_request else None),
+        # A letter whose sending failed may be sent again from here by who works the complaint.
+        "coulance_may_resend": policies.can_work(user, complaint),
     }
