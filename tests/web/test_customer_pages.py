@@ -217,3 +217,16 @@ def test_the_complaint_pages_audit_trail_shows_the_change(client_as, api_as, age
     content = page.content.decode()
     assert "Customer&#x27;s details changed" in content
     assert "phone: 06 12345678 → 06 87654321 (Nieuw nummer)" in content
+
+
+def test_the_admin_registers_a_customer_through_the_service(client, admin_user):
+    client.force_login(admin_user)
+    data = {"name": "Ria Kok", "email": "", "phone": "", "customer_number": "", "language": "nl"}
+
+    refused = client.post(reverse("admin:complaints_customer_add"), data)
+    assert refused.status_code == 200  # unreachable: the form says so, nothing is written
+    assert not Customer.objects.exists()
+
+    added = client.post(reverse("admin:complaints_customer_add"), {**data, "phone": "06 11223344"})
+    assert added.status_code == 302
+    assert Customer.objects.get().phone == "06 11223344"
