@@ -120,6 +120,30 @@ def details_changed_event(
     )
 
 
+def customer_changed_events(
+    *,
+    complaint_ids: list[int],
+    actor: User,
+    at: datetime,
+    changes: dict[str, list[Any]],
+    reason: str,
+) -> list[ComplaintEvent]:
+    """The customer's details changed: the same event on each of their complaints, with the old
+    and new value of each field changed (``{"email": [old, new]}``) and the reason given."""
+    rows = [
+        ComplaintEvent(
+            complaint_id=complaint_id,
+            type=EventType.CUSTOMER_CHANGED,
+            actor=actor,
+            payload={"changes": changes, "reason": reason},
+            created_at=at,
+        )
+        for complaint_id in complaint_ids
+    ]
+    ComplaintEvent.objects.bulk_create(rows)  # as every row of the log: no save(), no signal
+    return rows
+
+
 # --- Coulance ----------------------------------------------------------------------------------
 
 

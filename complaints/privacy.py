@@ -1,7 +1,10 @@
 """A customer's personal data: who looked at it, a copy for the customer, and erasure on request.
 
 Every view of a complaint or a customer's details (web page or API) is recorded in
-``DataAccess``, as are exports and erasures. An export is everything the system holds about
+``DataAccess``, as are the searches that showed a customer (with the term), the changes of
+their details (which fields; the old and new values are in each complaint's audit trail),
+exports and erasures. A search shows only enough to pick a customer: ``mask_email`` and
+``mask_phone``. An export is everything the system holds about
 one customer, as JSON. Erasure replaces the customer's details and every free text written
 about them (facts, notes, letters, emails, the texts in audit events and notifications) with
 "—", while what the reports count stays as it was: channel, category, root cause, stages and
@@ -10,11 +13,14 @@ dates, emotions, outcomes, amounts, NPS. Only Quality and administrators may exp
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -95,6 +101,11 @@ def check_may_handle_personal_data(actor: User) -> None:
         )
 
 
+def email_changed_key_prefix(customer_id: int) -> str:
+    """How the keys of the emails confirming a changed address of the customer begin."""
+    return f"customer_email_changed:{customer_id}:"
+
+
 # --- Who looked ----------------------------------------------------------------------------------
 
 
@@ -105,21 +116,74 @@ def access_record(
     via: str,
     customer_id: int,
     complaint_id: int | None = None,
+    detail: str = "",
     now: datetime | None = None,
-) -> None:
+) -> DataAccess:
     """Note that ``actor`` saw or handled a customer's data."""
+    access = DataAccess(
+        kind=kind,
+        via=via,
+        user_id=actor.pk,
+        customer_id=customer_id,
+        complaint_id=complaint_id,
+        detail=detail,
+        at=now or timezone.now(),
+    )
+    DataAccess.objects.bulk_create([access])
+    return access
+
+
+def searches_record(
+    *, actor: User, via: str, term: str, customer_ids: list[int], now: datetime | None = None
+) -> None:
+    """Note that ``actor`` found these customers by searching for ``term``: one row each, so
+    that each customer's privacy page shows who found them, and with what."""
+    at = now or timezone.now()
     DataAccess.objects.bulk_create(
         [
             DataAccess(
-                kind=kind,
+                kind=AccessKind.CUSTOMER_SEARCHED,
                 via=via,
                 user_id=actor.pk,
-                customer_id=customer_id,
-                complaint_id=complaint_id,
-                at=now or timezone.now(),
+                customer_id=pk,
+                detail=term,
+                at=at,
             )
+            for pk in customer_ids
         ]
     )
+
+
+# --- Enough to pick a customer, not to reach them --------------------------------------------
+
+
+def customer_field_label(name: str) -> str:
+    """The name of a customer's field as a reader sees it ("email", "e-mail" in Dutch)."""
+    try:
+        field = Customer._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    return str(field.verbose_name) if isinstance(field, models.Field) else name
+
+
+def mask_email(email: str) -> str:
+    """``jan.jansen@example.com`` as ``j…@example.com``: the first letter and the domain."""
+    local, at, domain = (email or "").strip().rpartition("@")
+    if not at or not local:
+        return "…" if email else ""
+    return f"{local[0]}…@{domain}"
+
+
+def mask_phone(phone: str) -> str:
+    """``06 12345678`` as ``06 …… 78``: the first two digits and the last two."""
+    text = (phone or "").strip()
+    digits = re.sub(r"\D", "", text)
+    if not digits:
+        return ""
+    if len(digits) < 6:
+        return "……"
+    plus = "+" if text.startswith("+") else ""
+    return f"{plus}{digits[:2]} …… {digits[-2:]}"
 
 
 # --- A copy for the customer ---------------------------------------------------------------------
@@ -349,7 +413,10 @@ def customer_erase(
         _erase_texts(letters, ["subject", "body"])
         letters.update(pdf=None, recipient="")  # the content hash stays: proof of what was sent
 
-        emails = OutgoingEmail.objects.filter(**of_them)
+        # The confirmations of a changed email address: also those sent before any complaint.
+        emails = OutgoingEmail.objects.filter(
+            Q(**of_them) | Q(key__startswith=email_changed_key_prefix(locked.pk))
+        )
         emails.filter(state__in=[EmailState.PENDING, EmailState.SENDING]).update(
             state=EmailState.CANCELLED
         )
@@ -365,5 +432,10 @@ def customer_erase(
             events.personal_data_erased_event(
                 complaint=complaint, actor=actor, at=now, reason=reason.strip()
             )
+        # What was typed to find them (their name, their address) is about them too.
+        _erase_texts(
+            DataAccess.objects.filter(customer=locked, kind=AccessKind.CUSTOMER_SEARCHED),
+            ["detail"],
+        )
         access_record(actor=actor, kind=AccessKind.ERASED, via=via, customer_id=locked.pk, now=now)
     return locked

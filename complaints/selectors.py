@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -71,19 +71,55 @@ def complaint_interactions(*, complaint: Complaint) -> QuerySet[Interaction]:
     return complaint.interactions.select_related("author__team").order_by("occurred_at", "id")
 
 
-def customer_list(*, user: User, q: str = "") -> QuerySet[Customer]:
+SEARCH_MIN_LENGTH = 3
+SEARCH_LIMIT = 10
+
+
+def customer_visible(*, user: User) -> QuerySet[Customer]:
+    """The customers whose details ``user`` may read or change: those with a complaint the user
+    sees. Who sees every complaint (Quality, administrators) sees every customer."""
     if not user.has_perm("complaints.view_customer"):
         return Customer.objects.none()
-    qs = Customer.objects.all()
-    if text := q.strip():
-        # An erased customer has nothing left to be found by (and must not be picked again).
-        qs = qs.filter(erased_at__isnull=True).filter(
-            Q(name__icontains=text)
-            | Q(email__icontains=text)
-            | Q(customer_number__iexact=text)
-            | Q(phone__icontains=text)
-        )
-    return qs
+    q = policies.visible_complaints_q(user)
+    if q is None:
+        return Customer.objects.all()
+    theirs = Complaint.objects.filter(q, customer=OuterRef("pk"))
+    return Customer.objects.filter(Exists(theirs))
+
+
+def customer_get_for_user(*, user: User, pk: int) -> Customer:
+    """The customer, or 404 when they do not exist or ``user`` sees none of their complaints
+    (404, not 403: whether a customer exists is not told either)."""
+    customer = customer_visible(user=user).filter(pk=pk).first()
+    if customer is None:
+        raise Http404
+    return customer
+
+
+def customer_search(*, user: User, term: str, limit: int = SEARCH_LIMIT) -> list[Customer]:
+    """At most ``limit`` + 1 customers matching ``term`` (the one more says there are more),
+    among all customers: whoever logs a complaint must be able to find its customer. The
+    caller shows only enough to pick one (see ``privacy.mask_email``) and records the search.
+    """
+    text = term.strip()
+    if len(text) < SEARCH_MIN_LENGTH or not user.has_perm("complaints.view_customer"):
+        return []
+    # An erased customer has nothing left to be found by (and must not be picked again).
+    qs = Customer.objects.filter(erased_at__isnull=True).filter(
+        Q(name__icontains=text)
+        | Q(email__icontains=text)
+        | Q(customer_number__iexact=text)
+        | Q(phone__icontains=text)
+    )
+    return list(qs.order_by("name", "id")[: limit + 1])
+
+
+def customer_pickable(*, user: User) -> QuerySet[Customer]:
+    """The customers a new complaint may be picked for: any (found by a search; an erased one
+    is refused by ``services.complaint_create`` with its reason)."""
+    if not user.has_perm("complaints.view_customer"):
+        return Customer.objects.none()
+    return Customer.objects.all()
 
 
 def root_cause_choices(*, include_retired: bool = False) -> QuerySet[RootCause]:

@@ -8,15 +8,17 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from common.errors import ActionForbidden, ErrorCollector, TransitionNotAllowed
-from complaints import clock, deadlines, events, policies
+from complaints import clock, deadlines, events, policies, privacy, selectors
 from complaints.choices import Channel, Direction, Emotion, InteractionKind, Language, Priority
 from complaints.coulance import routing
 from complaints.models import (
+    AccessKind,
     CallbackPromise,
     Complaint,
     Customer,
@@ -27,6 +29,7 @@ from complaints.models import (
     PromiseState,
     ReferenceCounter,
 )
+from complaints.scheduling.outbox import email_build, email_queue
 
 
 def _check_choice(errors: ErrorCollector, field: str, value: str, choices: list[str]) -> None:
@@ -122,26 +125,127 @@ def _check_customer(customer: Customer, errors: ErrorCollector) -> None:
     _clean(customer, errors, exclude=[], constraints=True)
 
 
-def customer_update(*, customer: Customer, actor: User, **fields: Any) -> Customer:
+# A changed address or number redirects letters, acknowledgements and survey links: say why.
+_REACH_FIELDS = ("email", "phone")
+CUSTOMER_FIELDS = ("name", "email", "phone", "customer_number", "language")
+
+
+def customer_update(
+    *,
+    customer: Customer,
+    actor: User,
+    via: str,
+    reason: str = "",
+    now: datetime | None = None,
+    **fields: Any,
+) -> Customer:
+    """Correct a customer's details, traceably.
+
+    Only who sees a complaint of the customer may (404 otherwise, as for reading them). Each of
+    their complaints gets an audit event with the old and new value of every field changed (and
+    the reason, which a change of email address or phone number needs); the change is recorded
+    as an access to their data; a changed email address is confirmed to the old address and the
+    new one. The caller shows the record returned, so a correction that changes nothing is
+    recorded as a view.
+    """
+    now = now or timezone.now()
+    if not selectors.customer_visible(user=actor).filter(pk=customer.pk).exists():
+        raise Http404
     check_may_change_customers(actor)
     if customer.erased_at is not None:
         raise TransitionNotAllowed(_ERASED)
-    allowed = {"name", "email", "phone", "customer_number", "language"}
-    unknown = set(fields) - allowed
+    unknown = set(fields) - set(CUSTOMER_FIELDS)
     errors = ErrorCollector()
     for field in sorted(unknown):
         errors.add(field, _("This field cannot be changed."))
     errors.raise_if_any()
+    reason = (reason or "").strip()
     with transaction.atomic():
         locked = Customer.objects.select_for_update().get(pk=customer.pk)
         if locked.erased_at is not None:  # erased while this request was on its way
             raise TransitionNotAllowed(_ERASED)
-        for field, value in fields.items():
-            setattr(locked, field, (value or "").strip() if isinstance(value, str) else value)
+        changes: dict[str, list[Any]] = {}
+        for field in CUSTOMER_FIELDS:  # in a fixed order: the audit event reads the same way
+            if field not in fields:
+                continue
+            value = fields[field]
+            value = (value or "").strip() if isinstance(value, str) else value
+            old = getattr(locked, field)
+            if old != value:
+                changes[field] = [old, value]
+                setattr(locked, field, value)
         _check_customer(locked, errors)
+        if not reason and any(field in changes for field in _REACH_FIELDS):
+            errors.add(
+                "reason",
+                _(
+                    "Say why the email address or phone number changes (for example: the "
+                    "customer asked for it on the phone)."
+                ),
+            )
         errors.raise_if_any()
-        locked.save(update_fields=list(fields))
+        if not changes:
+            privacy.access_record(
+                actor=actor,
+                kind=AccessKind.CUSTOMER_VIEWED,
+                via=via,
+                customer_id=locked.pk,
+                now=now,
+            )
+            return locked
+        locked.save(update_fields=list(changes))
+        access = privacy.access_record(
+            actor=actor,
+            kind=AccessKind.CUSTOMER_CHANGED,
+            via=via,
+            customer_id=locked.pk,
+            detail=",".join(changes),
+            now=now,
+        )
+        complaint_ids = list(
+            Complaint.objects.filter(customer=locked).order_by("pk").values_list("pk", flat=True)
+        )
+        events.customer_changed_events(
+            complaint_ids=complaint_ids, actor=actor, at=now, changes=changes, reason=reason
+        )
+        if "email" in changes:
+            _email_change_confirm(
+                locked,
+                old=changes["email"][0],
+                access_id=access.pk,
+                complaint_id=complaint_ids[-1] if complaint_ids else None,
+                now=now,
+            )
     return locked
+
+
+def _email_change_confirm(
+    customer: Customer, *, old: str, access_id: int, complaint_id: int | None, now: datetime
+) -> None:
+    """Tell the old address and the new one (in the customer's language) that letters go to
+    the new one now: a change nobody asked for is then noticed by whoever it would silence."""
+    context = {
+        "customer_name": customer.name,
+        "old_email": privacy.mask_email(old),
+        "new_email": privacy.mask_email(customer.email),
+        "changed_at": timezone.localtime(now),
+        "company": settings.COMPANY_NAME,
+    }
+    prefix = f"{privacy.email_changed_key_prefix(customer.pk)}{access_id}:"
+    emails = [
+        email_build(
+            key=f"{prefix}{which}",
+            template=f"customer_email_changed_{which}",
+            to=to,
+            language=customer.language,
+            context=context,
+            now=now,
+            complaint_id=complaint_id,
+        )
+        for which, to in (("old", old), ("new", customer.email))
+        if to
+    ]
+    email_queue(emails)
 
 
 # --- Complaints --------------------------------------------------------------------------------

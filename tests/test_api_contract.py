@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.factories import CustomerFactory, UserFactory
+from tests.factories import CustomerFactory, UserFactory, make_complaint
 
 pytestmark = pytest.mark.django_db
 
@@ -172,8 +172,8 @@ def test_a_malformed_complaint_reference_in_a_body_is_a_400(api, agent, referenc
 def test_a_whole_page_size_still_pages(api, agent):
     api.force_authenticate(agent)
     for _ in range(3):
-        CustomerFactory()
-    response = api.get("/api/customers/", {"page_size": 2})
+        make_complaint(owner=agent)
+    response = api.get("/api/complaints/", {"page_size": 2})
     assert response.status_code == 200
     assert len(response.json()["results"]) == 2
 
@@ -205,9 +205,7 @@ def test_a_query_parameter_without_a_value_is_a_400_with_its_message(api, qualit
     assert all(isinstance(m, str) and m for m in messages)
 
 
-@pytest.mark.parametrize(
-    "url", ["/api/complaints/?q=", "/api/customers/?search=", "/api/coulance/?currency="]
-)
+@pytest.mark.parametrize("url", ["/api/complaints/?q=", "/api/coulance/?currency="])
 def test_empty_free_text_is_still_no_filter(api, quality, url):
     api.force_authenticate(quality)
     assert api.get(url).status_code == 200
@@ -221,7 +219,7 @@ def test_a_blank_value_is_refused_with_the_blank_message(api, agent):
 
 @pytest.mark.parametrize(
     "url",
-    ["/api/me/", "/api/complaints/", "/api/customers/", "/api/coulance-letters/999999/"],
+    ["/api/me/", "/api/complaints/", "/api/customers/999999/", "/api/coulance-letters/999999/"],
 )
 @pytest.mark.parametrize(
     ("accept", "query"),
@@ -263,6 +261,7 @@ def test_a_number_where_the_schema_says_text_is_a_400(api, agent, body, field):
 
 def test_a_customer_correction_with_a_number_for_text_changes_nothing(api, agent):
     customer = CustomerFactory(phone="0612345678")
+    make_complaint(owner=agent, customer=customer)  # so that the agent may correct them
     api.force_authenticate(agent)
     response = api.patch(f"/api/customers/{customer.pk}/", {"phone": 0}, format="json")
     assert response.status_code == 400

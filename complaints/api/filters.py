@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import filters
 from rest_framework.exceptions import ValidationError
 
 from complaints import list_filters as declared
@@ -45,15 +44,3 @@ def list_filters(request: Any) -> dict[str, Any]:
     if errors:
         raise ValidationError(errors)
     return given
-
-
-class SearchFilter(filters.SearchFilter):
-    """DRF's ``?search=``, but a refusal (a NUL character) names the parameter, as every 400
-    of this API does (DRF answers a bare list)."""
-
-    def get_search_terms(self, request: Any) -> list[str]:
-        try:
-            terms: list[str] = super().get_search_terms(request)
-        except ValidationError as error:
-            raise ValidationError({self.search_param: error.detail}) from None
-        return terms

@@ -8,11 +8,11 @@ from typing import Any
 
 from django.db import models
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from accounts.models import User
-from complaints import policies
+from complaints import policies, privacy, selectors
 from complaints.api import fields as strict
 from complaints.care import followups
 from complaints.choices import (
@@ -143,6 +143,58 @@ class CustomerSerializer(ModelSerializer):
         read_only_fields = ["id", "created_at", "erased_at"]
         # Uniqueness and requiredness are the service's to judge, with its own messages.
         extra_kwargs: dict[str, dict[str, object]] = {"customer_number": {"validators": []}}
+
+
+class CustomerChangeSerializer(CustomerSerializer):
+    """A correction of a customer's details; a new email address or phone number says why."""
+
+    reason = strict.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        help_text=(
+            "Why the details change, e.g. the customer's request on the phone; required when "
+            "the email address or the phone number changes. Kept in each complaint's audit trail."
+        ),
+    )
+
+    class Meta(CustomerSerializer.Meta):
+        fields = [*CustomerSerializer.Meta.fields, "reason"]
+
+
+class CustomerSearchQuerySerializer(Serializer):
+    search = strict.CharField(
+        min_length=selectors.SEARCH_MIN_LENGTH,
+        max_length=100,
+        help_text=(
+            "At least 3 characters of the name, email address or phone number, or the whole "
+            "customer number."
+        ),
+    )
+
+
+class CustomerMatchSerializer(Serializer):
+    """Enough to pick the customer when logging a complaint; the full record is at
+    ``/api/customers/{id}/`` for who sees one of their complaints."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = strict.CharField(read_only=True)
+    email = serializers.SerializerMethodField(help_text="Masked: j…@example.com.")
+    phone = serializers.SerializerMethodField(help_text="Masked: 06 …… 78.")
+
+    def get_email(self, customer: Customer) -> str:
+        return privacy.mask_email(customer.email)
+
+    def get_phone(self, customer: Customer) -> str:
+        return privacy.mask_phone(customer.phone)
+
+
+@extend_schema_serializer(many=False)  # one object with the matches in it, not a list of them
+class CustomerMatchesSerializer(Serializer):
+    results = CustomerMatchSerializer(many=True)
+    more = serializers.BooleanField(
+        help_text="More customers match than are shown: make the search more precise."
+    )
 
 
 class ErasureSerializer(Serializer):

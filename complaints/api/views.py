@@ -16,10 +16,9 @@ from complaints import policies, privacy, selectors, services, workflow
 from complaints.api import listing
 from complaints.api import serializers as s
 from complaints.api.common import actor as _actor
-from complaints.api.common import error_responses
+from complaints.api.common import error_responses, query_data
 from complaints.api.common import valid as _valid
-from complaints.api.filters import ComplaintFilter, SearchFilter, list_filters
-from complaints.api.pagination import NewestFirstPagination
+from complaints.api.filters import ComplaintFilter, list_filters
 from complaints.models import AccessKind, AccessVia, Complaint, Customer, RootCause
 from complaints.states import Transition
 
@@ -30,39 +29,65 @@ _ERASURE_ERRORS = error_responses(
 )
 
 
+_CUSTOMER_ERRORS = error_responses("customer", state="customer's record (erased on request)")
+
+
 @extend_schema_view(
+    list=extend_schema(
+        parameters=[s.CustomerSearchQuerySerializer],
+        responses={200: s.CustomerMatchesSerializer, 400: _CUSTOMER_ERRORS[400]},
+    ),
+    retrieve=extend_schema(responses={200: s.CustomerSerializer, 404: _CUSTOMER_ERRORS[404]}),
     partial_update=extend_schema(
+        request=s.CustomerChangeSerializer,
         responses={
             200: s.CustomerSerializer,
+            **_CUSTOMER_ERRORS,
             409: OpenApiResponse(
                 description="The customer's data were erased on request: register them anew."
             ),
-        }
-    )
+        },
+    ),
 )
 class CustomerViewSet(
-    mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet[Any],
 ):
-    """Customers: find (``search``), register and correct their details."""
+    """Customers: find (``search``), register, and read and correct the details of those with
+    a complaint you see (404 for anyone else)."""
 
     serializer_class = s.CustomerSerializer
-    pagination_class = NewestFirstPagination
-    filter_backends = [SearchFilter]
-    search_fields = ["name", "email", "=customer_number", "phone"]
+    pagination_class = None  # a search answers a short list, never pages of the directory
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Customer]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Customer.objects.none()
-        customers = selectors.customer_list(user=_actor(self.request))
-        if self.request.query_params.get("search", "").strip():
-            # As in the web's search: an erased customer is not found (nor picked again).
-            customers = customers.filter(erased_at__isnull=True)
-        return customers
+        # Reading or changing the details: only where a complaint of theirs is visible.
+        return selectors.customer_visible(user=_actor(self.request))
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
+        if self.action == "partial_update":
+            return s.CustomerChangeSerializer
+        return s.CustomerSerializer
+
+    def list(self, request: Request) -> Response:
+        """Find a customer to log a complaint for: at most 10, each with the name and a masked
+        email address and phone number. The term is required (at least 3 characters), and the
+        search is recorded on each customer found."""
+        query = s.CustomerSearchQuerySerializer(data=query_data(request))
+        query.is_valid(raise_exception=True)
+        term = query.validated_data["search"].strip()
+        user = _actor(request)
+        found = selectors.customer_search(user=user, term=term)
+        shown = found[: selectors.SEARCH_LIMIT]
+        privacy.searches_record(
+            actor=user, via=AccessVia.API, term=term, customer_ids=[c.pk for c in shown]
+        )
+        body = {"results": shown, "more": len(found) > len(shown)}
+        return Response(s.CustomerMatchesSerializer(body).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         services.check_may_register_customers(_actor(request))  # 403 whatever the payload
@@ -127,6 +152,7 @@ class CustomerViewSet(
         serializer.instance = services.customer_update(
             customer=serializer.instance,
             actor=_actor(self.request),
+            via=AccessVia.API,
             **serializer.validated_data,
         )
 

@@ -43,6 +43,7 @@ class EventType(models.TextChoices):
     SURVEY_SENT = "survey_sent", _("Survey sent to the customer")
     DEADLINE_BREACHED = "deadline_breached", _("Deadline passed")
     PERSONAL_DATA_ERASED = "personal_data_erased", _("Customer's personal data erased")
+    CUSTOMER_CHANGED = "customer_changed", _("Customer's details changed")
 
 
 class ComplaintEvent(models.Model):

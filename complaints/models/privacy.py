@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 class AccessKind(models.TextChoices):
     COMPLAINT_VIEWED = "complaint_viewed", _("Complaint viewed")
     CUSTOMER_VIEWED = "customer_viewed", _("Customer viewed")
+    CUSTOMER_SEARCHED = "customer_searched", _("Found in a search")
+    CUSTOMER_CHANGED = "customer_changed", _("Customer's details changed")
     EXPORTED = "exported", _("Personal data exported")
     ERASED = "erased", _("Personal data erased")
 
@@ -45,6 +47,8 @@ class DataAccess(models.Model):
         related_name="accesses",
     )
     at = models.DateTimeField(_("at"))
+    # A search: the term typed; a change: the names of the fields changed ("email,phone").
+    detail = models.CharField(_("detail"), max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["-at", "-id"]

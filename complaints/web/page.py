@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.web import actor
-from complaints import policies, selectors
+from complaints import policies, privacy, selectors
 from complaints.care import followups
 from complaints.choices import InteractionKind
 from complaints.coulance import selectors as coulance_selectors
@@ -123,6 +123,13 @@ def _event_detail(event: ComplaintEvent) -> str:
         before = payload.get("from_user") or _("nobody")
         now_waiting = payload.get("waiting_for") or unroutable_reason(payload.get("passed", []))
         return f"{before} → {now_waiting}"
+    if event.type == EventType.CUSTOMER_CHANGED:
+        changed = "; ".join(
+            f"{privacy.customer_field_label(name)}: {values[0] or '–'} → {values[1] or '–'}"
+            for name, values in (payload.get("changes") or {}).items()
+            if isinstance(values, list) and len(values) == 2
+        )
+        return f"{changed} ({payload['reason']})" if payload.get("reason") else changed
     if event.type == EventType.INTERACTION_ADDED and payload.get("kind") in InteractionKind:
         return str(InteractionKind(payload["kind"]).label)
     for key in ("acknowledgement", "apology", "next_steps", "resolution_summary", "reason"):

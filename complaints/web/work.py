@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,14 +19,15 @@ from django.views.decorators.vary import vary_on_headers
 
 from common.errors import ActionForbidden, InvalidData
 from common.web import actor, add_domain_errors, is_htmx
-from complaints import selectors, services
-from complaints.models import Customer
+from complaints import privacy, selectors, services
+from complaints.models import AccessVia, Customer
 from complaints.states import Stage
 from complaints.web import queries
 from complaints.web.forms import NewComplaintForm, WorkFilterForm
 
 LIST_LIMIT = 200
-SEARCH_LIMIT = 10
+SEARCH_LIMIT = selectors.SEARCH_LIMIT
+SEARCH_TERM_MAX = 100  # as the API's ``search``
 
 
 @login_required
@@ -65,9 +68,28 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 
 def _customer_matches(request: HttpRequest, q: str) -> list[Customer]:
-    if len(q.strip()) < 2:
+    """The customers found for ``q`` (none below 3 characters), recorded as a search on each
+    one shown."""
+    term = q.replace("\x00", "").strip()[:SEARCH_TERM_MAX]  # a NUL reaches no database
+    if len(term) < selectors.SEARCH_MIN_LENGTH:
         return []
-    return list(selectors.customer_list(user=actor(request), q=q)[:SEARCH_LIMIT])
+    user = actor(request)
+    found = selectors.customer_search(user=user, term=term)
+    shown = found[:SEARCH_LIMIT]
+    privacy.searches_record(
+        actor=user, via=AccessVia.WEB, term=term, customer_ids=[c.pk for c in shown]
+    )
+    return shown
+
+
+def _results_context(q: str, matches: list[Customer], selected: Customer | None) -> dict[str, Any]:
+    return {
+        "matches": matches,
+        "q": q,
+        "selected": selected,
+        "too_short": 0 < len(q.strip()) < selectors.SEARCH_MIN_LENGTH,
+        "min_length": selectors.SEARCH_MIN_LENGTH,
+    }
 
 
 @login_required
@@ -78,7 +100,7 @@ def customer_search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "complaints/_customer_results.html",
-        {"matches": _customer_matches(request, q), "q": q, "selected": None},
+        _results_context(q, _customer_matches(request, q), None),
     )
 
 
@@ -87,7 +109,7 @@ def customer_search(request: HttpRequest) -> HttpResponse:
 def complaint_new(request: HttpRequest) -> HttpResponse:
     """One form for the customer and the complaint; the saved complaint opens on its page."""
     user = actor(request)
-    customers: QuerySet[Customer] = selectors.customer_list(user=user)
+    customers: QuerySet[Customer] = selectors.customer_pickable(user=user)
     q = request.GET.get("customer_q", "")
     if request.method != "POST":
         form = NewComplaintForm(customers=customers)
@@ -125,11 +147,12 @@ def _render_new(request: HttpRequest, form: NewComplaintForm, *, q: str) -> Http
         # Keep the picked customer on screen when the form comes back with errors.
         picked = form.data.get("customer")
         if picked and str(picked).isdigit():
-            selected = selectors.customer_list(user=actor(request)).filter(pk=picked).first()
+            pickable = selectors.customer_pickable(user=actor(request))
+            selected = pickable.filter(pk=picked).first()
     if selected is not None and selected not in matches:
         matches = [selected, *matches]
     return render(
         request,
         "complaints/new.html",
-        {"form": form, "matches": matches, "q": q, "selected": selected},
+        {"form": form, **_results_context(q, matches, selected)},
     )

@@ -137,6 +137,46 @@ def test_erasure_leaves_no_trace_of_the_customer_in_any_text(quality, history):
     assert not CoulanceLetter.objects.filter(pdf__isnull=False).exists()
 
 
+def test_erasure_also_clears_the_searches_and_the_changes_of_the_details(
+    api_as, quality, agent, history
+):
+    api = api_as(agent)
+    assert api.get("/api/customers/", {"search": "Markerdaal"}).json()["results"]
+    changed = api.patch(
+        f"/api/customers/{history.customer_id}/",
+        {"email": "e.markerdaal@elders.example", "reason": "Mevrouw Markerdaal belde"},
+        format="json",
+    )
+    assert changed.status_code == 200
+    assert OutgoingEmail.objects.filter(template__startswith="customer_email_changed").count() == 2
+
+    privacy.customer_erase(customer=history.customer, actor=quality, reason="Verzoek", via="api")
+
+    assert texts_holding_markers() == []
+    search = DataAccess.objects.get(kind=AccessKind.CUSTOMER_SEARCHED)
+    assert search.detail == "—"
+    change = DataAccess.objects.get(kind=AccessKind.CUSTOMER_CHANGED)
+    assert change.detail == "email"  # which field changed is no personal data
+
+
+def test_erasure_cancels_the_confirmations_of_a_customer_without_complaints(
+    api_as, admin_user, quality, customer
+):
+    answer = api_as(admin_user).patch(
+        f"/api/customers/{customer.pk}/",
+        {"email": "evelien@markerdaal.example", "reason": "Op verzoek"},
+        format="json",
+    )
+    assert answer.status_code == 200
+    confirmations = OutgoingEmail.objects.filter(template__startswith="customer_email_changed")
+    assert set(confirmations.values_list("complaint_id", flat=True)) == {None}
+
+    privacy.customer_erase(customer=customer, actor=quality, reason="Verzoek", via="api")
+
+    assert texts_holding_markers() == []
+    assert set(confirmations.values_list("state", flat=True)) == {EmailState.CANCELLED}
+
+
 def test_erasure_ends_whatever_would_still_contact_the_customer(quality, history):
     assert OutgoingEmail.objects.filter(state=EmailState.PENDING).exists()
 
@@ -249,7 +289,7 @@ def test_an_erased_customer_is_not_found_changed_or_given_a_new_complaint(
     api = api_as(agent)
     before = db_snapshot()
 
-    found = api.get("/api/customers/", {"search": "—"})
+    found = api.get("/api/customers/", {"search": NAME})
     changed = api.patch(f"/api/customers/{history.customer_id}/", {"name": NAME}, format="json")
     logged = api.post(
         "/api/complaints/",
