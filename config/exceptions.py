@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest
+from django.utils import formats
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from common.errors import DomainError, InvalidData
+
+API_PREFIX = "/api/"
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -23,9 +30,27 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoValidationError):
         data = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(data, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, RequestDataTooBig):
+        # DRF reads a JSON body through ``request.body``, where Django's
+        # DATA_UPLOAD_MAX_MEMORY_SIZE refuses it: a 413, not Django's 400 page.
+        return Response(body_too_large(), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, list):
         # A ValidationError without a field (a bare list): as a serializer's own non-field
         # errors, so that every 400 is an object of messages, as the schema says.
         response.data = {"non_field_errors": response.data}
     return response
+
+
+def body_too_large() -> dict[str, str]:
+    """The 413's body: the largest body the API reads, in words."""
+    limit = min(settings.API_MAX_BODY_BYTES, settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 2**63)
+    return {
+        "detail": _("The request body is too large: at most %(limit)s bytes are read.")
+        % {"limit": formats.number_format(limit, force_grouping=True)},
+        "code": "body_too_large",
+    }
+
+
+def is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith(API_PREFIX)
