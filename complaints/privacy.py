@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from common.errors import ActionForbidden, ErrorCollector, TransitionNotAllowed
-from complaints import events
+from complaints import append_only, events
 from complaints.models import (
     AccessKind,
     ApologyStep,
@@ -422,20 +422,45 @@ def customer_erase(
         )
         emails.update(to="", subject=ERASED, body_text=ERASED, body_html="")
 
-        for model in (ComplaintEvent, Notification):
-            for row in model._default_manager.filter(**of_them).only("pk", "payload"):
-                cleaned = scrub(row.payload)
-                if cleaned != row.payload:
-                    model._default_manager.filter(pk=row.pk).update(payload=cleaned)
+        _scrub_payloads(Notification.objects.filter(**of_them))
+        _erase_from_audit_trail(
+            complaints=complaints,
+            customer_id=locked.pk,
+            actor=actor,
+            reason=reason.strip(),
+            via=via,
+            now=now,
+        )
+    return locked
 
-        for complaint in complaints.order_by("pk"):
-            events.personal_data_erased_event(
-                complaint=complaint, actor=actor, at=now, reason=reason.strip()
-            )
+
+def _scrub_payloads(rows: Any) -> None:
+    for row in rows.only("pk", "payload"):
+        cleaned = scrub(row.payload)
+        if cleaned != row.payload:
+            rows.model._default_manager.filter(pk=row.pk).update(payload=cleaned)
+
+
+def _erase_from_audit_trail(
+    *,
+    complaints: Any,
+    customer_id: int,
+    actor: User,
+    reason: str,
+    via: str,
+    now: datetime,
+) -> None:
+    """The one change the database lets through on the audit trail (``append_only``): the
+    personal data in the complaints' events and the search terms that found the customer are
+    scrubbed, and the erasure leaves its record, an
+    event on each complaint and a data-access row, written after the trail is locked again."""
+    with append_only.unlocked():
+        _scrub_payloads(ComplaintEvent.objects.filter(complaint__in=complaints))
         # What was typed to find them (their name, their address) is about them too.
         _erase_texts(
-            DataAccess.objects.filter(customer=locked, kind=AccessKind.CUSTOMER_SEARCHED),
+            DataAccess.objects.filter(customer_id=customer_id, kind=AccessKind.CUSTOMER_SEARCHED),
             ["detail"],
         )
-        access_record(actor=actor, kind=AccessKind.ERASED, via=via, customer_id=locked.pk, now=now)
-    return locked
+    for complaint in complaints.order_by("pk"):
+        events.personal_data_erased_event(complaint=complaint, actor=actor, at=now, reason=reason)
+    access_record(actor=actor, kind=AccessKind.ERASED, via=via, customer_id=customer_id, now=now)

@@ -8,6 +8,7 @@ DRF itself answers on every endpoint is added here once, so the schema cannot fo
 - 404 where the path names something (a wrong or invisible id) and on cursor-paged lists (a
   cursor that is not ours); 400 on those lists too (a ``page_size`` that is not a number);
 - 400 where a body or query parameters are read (field names with their messages);
+- 413 where a body is read (larger than ``API_MAX_BODY_BYTES``);
 - 415 where a body is read (a content type the endpoint does not parse).
 
 Every refusal is JSON, also on the endpoints that answer HTML or PDF otherwise (see
@@ -56,6 +57,7 @@ DEFAULT_DESCRIPTIONS = {
     401: "Not authenticated: no, or an unknown, token or session.",
     403: "Not allowed for this user, or a session request without its CSRF token.",
     404: "No such item, or not visible to this user.",
+    413: "The body is larger than the API reads (API_MAX_BODY_BYTES).",
     415: "The body is not JSON (the only format this API reads).",
 }
 _WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -94,7 +96,7 @@ class AutoSchema(openapi.AutoSchema):
         if self._is_cursor_paged() and self._get_paginator().page_size_query_param:
             codes.add(400)  # a page_size that is not one whole number (pagination.py)
         if self._reads_body():
-            codes |= {400, 415}
+            codes |= {400, 413, 415}
         if self._get_filter_parameters() or self._query_overrides():
             codes.add(400)
         return codes
@@ -138,4 +140,21 @@ class BlankableEmailField(OpenApiSerializerFieldExtension):
             raise ValueError("email is missing")
         if not self.target.allow_blank:
             return email
+        if self.target.max_length is not None:
+            # drf-spectacular adds maxLength to a string only, not inside this oneOf.
+            email = {**email, "maxLength": self.target.max_length}
         return {"oneOf": [email, {"type": "string", "maxLength": 0}]}
+
+
+class LimitedSlugRelatedField(OpenApiSerializerFieldExtension):
+    """A relation by code with its longest length (``complaints.api.fields.SlugRelatedField``)."""
+
+    target_class = "complaints.api.fields.SlugRelatedField"
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        schema: dict[str, Any] = auto_schema._map_serializer_field(
+            self.target, direction, bypass_extensions=True
+        )
+        if self.target.max_length is not None:
+            schema = {**schema, "maxLength": self.target.max_length}
+        return schema

@@ -369,7 +369,16 @@ LETTER_MAX_UNCONFIRMED_SENDS = envint("LETTER_MAX_UNCONFIRMED_SENDS", 3)
 # (settings of the customers track go here)
 
 # --- Limits on text fields and request bodies [track: limits] ------------------------------
-# (settings of the limits track go here)
+# The longest texts are in common/limits.py. The largest JSON body the API reads: a larger one
+# is answered 413 (JSON) before it is read. Web forms keep Django's DATA_UPLOAD_MAX_MEMORY_SIZE
+# (2.5 MB, files not counted), which DRF's JSON parser meets too (it reads request.body).
+API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", 1024 * 1024)
+if API_MAX_BODY_BYTES < 1:
+    raise ImproperlyConfigured("API_MAX_BODY_BYTES must be at least 1")
+MIDDLEWARE.insert(  # after the language is known, before authentication
+    MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1,
+    "config.body_limit.ApiBodyLimitMiddleware",
+)
 
 # --- More than one machine: pooler, proxy, roles [track: cluster] --------------------------
 # (settings of the cluster track go here)

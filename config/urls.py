@@ -24,6 +24,12 @@ def api_not_found(request: Request, rest: str = "") -> Response:
     raise NotFound
 
 
+# Django's error views answer JSON under /api/, the site's pages elsewhere (config.exceptions).
+handler400 = "config.exceptions.bad_request"
+handler403 = "config.exceptions.permission_denied"
+handler404 = "config.exceptions.page_not_found"
+handler500 = "config.exceptions.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

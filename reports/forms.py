@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common import limits
 from complaints.models import RootCause
 from reports.import_mappings import MAPPINGS
 
@@ -27,16 +28,19 @@ class RootCauseForm(forms.Form):
         required=False,
         empty_label=_("— none: this is a new group —"),
     )
-    name_nl = forms.CharField(label=_("Name (Dutch)"), max_length=120)
-    name_en = forms.CharField(label=_("Name (English)"), max_length=120)
+    name_nl = forms.CharField(max_length=limits.ROOT_CAUSE_NAME, label=_("Name (Dutch)"))
+    name_en = forms.CharField(max_length=limits.ROOT_CAUSE_NAME, label=_("Name (English)"))
     code = forms.SlugField(
         label=_("Code"),
-        max_length=60,
+        max_length=limits.CODE,
         required=False,
         help_text=_("Left empty, it follows from the English name. It never changes later."),
     )
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=limits.NOTE,
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -50,10 +54,13 @@ class RootCauseForm(forms.Form):
 
 
 class RootCauseEditForm(forms.Form):
-    name_nl = forms.CharField(label=_("Name (Dutch)"), max_length=120)
-    name_en = forms.CharField(label=_("Name (English)"), max_length=120)
+    name_nl = forms.CharField(max_length=limits.ROOT_CAUSE_NAME, label=_("Name (Dutch)"))
+    name_en = forms.CharField(max_length=limits.ROOT_CAUSE_NAME, label=_("Name (English)"))
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        max_length=limits.NOTE,
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
@@ -94,13 +101,17 @@ class ActionForm(forms.Form):
     root_cause: forms.ModelChoiceField[RootCause] = forms.ModelChoiceField(
         label=_("Root cause"), queryset=RootCause.objects.none()
     )
-    title = forms.CharField(label=_("What will be done"), max_length=200)
+    title = forms.CharField(max_length=limits.SUBJECT, label=_("What will be done"))
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=limits.TEXT,
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Owner"), queryset=None)
     due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
     complaints = forms.CharField(
+        max_length=limits.NOTE,
         label=_("Complaints that showed the cause"),
         required=False,
         help_text=_("References separated by spaces or commas, e.g. KL-2026-000123."),
@@ -126,5 +137,8 @@ class ActionForm(forms.Form):
 
 class ActionStepForm(forms.Form):
     text = forms.CharField(
-        label=_("Reason or result"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=limits.NOTE,
+        label=_("Reason or result"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -10,6 +10,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common import limits
+
 
 class ActionStatus(models.TextChoices):
     OPEN = "open", _("Open")
@@ -34,8 +36,8 @@ class CorrectiveAction(models.Model):
         on_delete=models.PROTECT,
         related_name="corrective_actions",
     )
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("title"), max_length=limits.SUBJECT)
+    description = models.TextField(_("description"), max_length=limits.TEXT, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
@@ -56,8 +58,8 @@ class CorrectiveAction(models.Model):
         blank=True,
         related_name="corrective_actions",
     )
-    drop_reason = models.TextField(_("reason for dropping"), blank=True)
-    result = models.TextField(_("what was done"), blank=True)
+    drop_reason = models.TextField(_("reason for dropping"), max_length=limits.NOTE, blank=True)
+    result = models.TextField(_("what was done"), max_length=limits.TEXT, blank=True)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
+from common import limits
 from common.errors import InvalidData
 from complaints.api import fields as strict
 from complaints.api.common import FilterSet, complaint_named, error_responses, reference_field
@@ -82,7 +83,7 @@ class PromiseSerializer(ModelSerializer):
 class PromiseCreateSerializer(serializers.Serializer[Any]):
     complaint = reference_field()
     due_at = strict.DateTimeField(help_text="When we will contact the customer (future).")
-    purpose = strict.CharField(max_length=300)
+    purpose = strict.CharField(max_length=limits.PURPOSE)
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.PHONE)
     notify_customer = strict.BooleanField(
         default=False, help_text="Email the customer that we will contact them at this moment."
@@ -91,16 +92,16 @@ class PromiseCreateSerializer(serializers.Serializer[Any]):
 
 class PromiseKeepSerializer(serializers.Serializer[Any]):
     kept_at = strict.DateTimeField(required=False, help_text="Default: now.")
-    note = strict.CharField(required=False, allow_blank=True, default="")
+    note = strict.CharField(max_length=limits.NOTE, required=False, allow_blank=True, default="")
 
 
 class PromiseRescheduleSerializer(serializers.Serializer[Any]):
     due_at = strict.DateTimeField(help_text="The new moment (future).")
-    note = strict.CharField(required=False, allow_blank=True, default="")
+    note = strict.CharField(max_length=limits.NOTE, required=False, allow_blank=True, default="")
 
 
 class ReasonSerializer(serializers.Serializer[Any]):
-    reason = strict.CharField()
+    reason = strict.CharField(max_length=limits.NOTE)
 
 
 class FollowUpSerializer(ModelSerializer):
@@ -142,7 +143,7 @@ class FollowUpCompleteSerializer(serializers.Serializer[Any]):
     # Range checked by the service, so the message is the domain's own.
     nps = strict.IntegerField(allow_null=True, help_text="0–10, or null if not answered.")
     emotion_now = serializers.ChoiceField(choices=Emotion.choices)
-    note = strict.CharField(required=False, allow_blank=True, default="")
+    note = strict.CharField(max_length=limits.NOTE, required=False, allow_blank=True, default="")
 
 
 # --- Filters -----------------------------------------------------------------------------------

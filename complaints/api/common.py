@@ -13,8 +13,10 @@ from rest_framework import serializers
 from rest_framework.request import Request
 
 from accounts.models import User
+from common import limits
 from common.errors import ErrorCollector
 from complaints import selectors
+from complaints.api import fields as strict
 from complaints.models import Complaint
 
 # A complaint's reference as services.complaint_create hands it out: KL-2026-000123.
@@ -23,8 +25,9 @@ REFERENCE_PATTERN = r"KL-\d{4}-\d{6,}"
 
 def reference_field(**kwargs: Any) -> serializers.RegexField:
     """A body field naming a complaint by its reference (the schema gives its pattern)."""
-    return serializers.RegexField(
+    return strict.RegexField(
         rf"^{REFERENCE_PATTERN}$",
+        max_length=limits.REFERENCE,
         help_text="The complaint's reference, e.g. KL-2026-000123.",
         **kwargs,
     )

@@ -27,6 +27,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from common import limits
 from common.errors import TransitionNotAllowed
 from complaints.api import fields as strict
 from complaints.api.common import REFERENCE_PATTERN, FilterSet, error_responses, reference_field
@@ -118,18 +119,21 @@ class CoulanceRequestCreateSerializer(serializers.Serializer[Any]):
     complaint = reference_field()
     kind = serializers.ChoiceField(choices=CoulanceKind.choices)
     description = strict.CharField(
-        max_length=200,
+        max_length=limits.GESTURE_DESCRIPTION,
         required=False,
         allow_blank=True,
         default="",
         help_text="What is given, in the customer's words; required for kind “other”.",
     )
-    amount = strict.CharField(help_text="More than zero, at most two decimals, e.g. 25.00.")
-    currency = strict.CharField(
-        max_length=3, required=False, default="EUR", help_text="ISO 4217 code."
+    amount = strict.CharField(
+        max_length=limits.AMOUNT, help_text="More than zero, at most two decimals, e.g. 25.00."
     )
-    reason = strict.CharField()
+    currency = strict.CharField(
+        max_length=limits.CURRENCY, required=False, default="EUR", help_text="ISO 4217 code."
+    )
+    reason = strict.CharField(max_length=limits.NOTE)
     customer_contribution = strict.CharField(
+        max_length=limits.TEXT,
         required=False,
         allow_blank=True,
         default="",
@@ -140,6 +144,7 @@ class CoulanceRequestCreateSerializer(serializers.Serializer[Any]):
     )
     request_domain = serializers.ChoiceField(choices=RequestDomain.choices)
     assessment = strict.CharField(
+        max_length=limits.TEXT,
         allow_blank=True,
         help_text="Past: reasonable and fair? Future: the risk for the company. Present: why.",
     )
@@ -147,11 +152,11 @@ class CoulanceRequestCreateSerializer(serializers.Serializer[Any]):
 
 
 class DecisionSerializer(serializers.Serializer[Any]):
-    comment = strict.CharField(required=False, allow_blank=True, default="")
+    comment = strict.CharField(max_length=limits.NOTE, required=False, allow_blank=True, default="")
 
 
 class RejectionSerializer(serializers.Serializer[Any]):
-    comment = strict.CharField(help_text="Why not: the requester reads it.")
+    comment = strict.CharField(max_length=limits.NOTE, help_text="Why not: the requester reads it.")
 
 
 class NewVersionSerializer(serializers.Serializer[Any]):

@@ -18,6 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from common import limits
 from complaints.api import fields as strict
 from complaints.api.common import actor as _actor
 from complaints.api.common import error_responses
@@ -68,8 +69,10 @@ class LetterSerializer(ModelSerializer):
 
 
 class LetterUpdateSerializer(serializers.Serializer[Any]):
-    subject = strict.CharField(required=False, allow_blank=True)
-    body = strict.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    subject = strict.CharField(max_length=limits.SUBJECT, required=False, allow_blank=True)
+    body = strict.CharField(
+        max_length=limits.LETTER, required=False, allow_blank=True, trim_whitespace=False
+    )
 
 
 class CoulanceLetterViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]):

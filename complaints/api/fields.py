@@ -13,9 +13,41 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.utils.formatting import lazy_format
 
 
-class CharField(serializers.CharField):
+class _Worded:
+    """A limit's message, worded each time it is shown, in the language of that request."""
+
+    __slots__ = ("args", "kwargs", "template")
+
+    def __init__(self, template: Any, *args: Any, **kwargs: Any) -> None:
+        self.template, self.args, self.kwargs = template, args, kwargs
+
+    def __str__(self) -> str:
+        return str(self.template).format(*self.args, **self.kwargs)
+
+    def __mod__(self, value: Any) -> str:
+        worded: str = str(self) % value
+        return worded
+
+
+class WordedEachTime:
+    """DRF words a limit's message ("no more than 200 characters") once and keeps it: the
+    serializers here share their fields between requests (``serializers._fresh``), so the
+    message stayed in the language of the first request that saw it. Worded anew here."""
+
+    validators: list[Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for validator in self.validators:
+            message = getattr(validator, "message", None)
+            if isinstance(message, lazy_format) and message.format_string is not None:
+                validator.message = _Worded(message.format_string, *message.args, **message.kwargs)
+
+
+class CharField(WordedEachTime, serializers.CharField):
     """Text only: a number or a boolean is refused ("Not a valid string.")."""
 
     def to_internal_value(self, data: Any) -> str:
@@ -24,13 +56,21 @@ class CharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
-class IntegerField(serializers.IntegerField):
+class IntegerField(WordedEachTime, serializers.IntegerField):
     """A JSON number without fraction; a string (or a boolean) is refused."""
 
     def to_internal_value(self, data: Any) -> int:
         if isinstance(data, bool) or not isinstance(data, int | float):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class EmailField(WordedEachTime, serializers.EmailField):
+    """An e-mail address (the longest one's message in the request's language)."""
+
+
+class RegexField(WordedEachTime, serializers.RegexField):
+    """Text matching a pattern (the longest one's message in the request's language)."""
 
 
 class BooleanField(serializers.BooleanField):
@@ -62,13 +102,23 @@ class DateTimeField(serializers.DateTimeField):
 
 class SlugRelatedField(serializers.SlugRelatedField):  # type: ignore[type-arg]
     """By code; "" is refused (DRF reads "" as null for a relation, which the schema's string
-    with at least one character does not allow: leave the field out or send null)."""
+    with at least one character does not allow: leave the field out or send null). A code
+    longer than ``max_length`` is refused as a text field's would be (the schema says so)."""
 
-    default_error_messages = {"blank": serializers.CharField.default_error_messages["blank"]}
+    default_error_messages = {
+        "blank": serializers.CharField.default_error_messages["blank"],
+        "max_length": serializers.CharField.default_error_messages["max_length"],
+    }
+
+    def __init__(self, *, max_length: int | None = None, **kwargs: Any) -> None:
+        self.max_length = max_length
+        super().__init__(**kwargs)
 
     def run_validation(self, data: Any = serializers.empty) -> Any:
         if data == "":
             self.fail("blank")
+        if self.max_length is not None and isinstance(data, str) and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
         return super().run_validation(data)
 
 

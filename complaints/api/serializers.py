@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from accounts.models import User
+from common import limits
 from complaints import policies, privacy, selectors
 from complaints.api import fields as strict
 from complaints.care import followups
@@ -85,6 +86,7 @@ class ModelSerializer(serializers.ModelSerializer[Any]):
         **serializers.ModelSerializer.serializer_field_mapping,
         models.CharField: strict.CharField,
         models.TextField: strict.CharField,
+        models.EmailField: strict.EmailField,
         models.IntegerField: strict.IntegerField,
         models.PositiveIntegerField: strict.IntegerField,
         models.PositiveSmallIntegerField: strict.IntegerField,
@@ -152,6 +154,7 @@ class CustomerChangeSerializer(CustomerSerializer):
         write_only=True,
         required=False,
         allow_blank=True,
+        max_length=limits.NOTE,
         help_text=(
             "Why the details change, e.g. the customer's request on the phone; required when "
             "the email address or the phone number changes. Kept in each complaint's audit trail."
@@ -199,6 +202,7 @@ class CustomerMatchesSerializer(Serializer):
 
 class ErasureSerializer(Serializer):
     reason = strict.CharField(
+        max_length=limits.NOTE,
         help_text="Why, e.g. the customer's request of 3 December by email (without their name).",
     )
 
@@ -397,9 +401,11 @@ class CustomerField(serializers.PrimaryKeyRelatedField[Customer]):
 class ComplaintCreateSerializer(Serializer):
     customer = CustomerField(queryset=Customer.objects.all())
     channel = serializers.ChoiceField(choices=Channel.choices)
-    subject = strict.CharField(max_length=200)
-    facts = strict.CharField()
-    category = strict.CharField(max_length=200, required=False, allow_blank=True, default="")
+    subject = strict.CharField(max_length=limits.SUBJECT)
+    facts = strict.CharField(max_length=limits.TEXT)
+    category = strict.CharField(
+        max_length=limits.CATEGORY, required=False, allow_blank=True, default=""
+    )
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
     received_at = strict.DateTimeField(required=False)
     emotion_at_intake = serializers.ChoiceField(
@@ -416,26 +422,26 @@ class ComplaintCreateSerializer(Serializer):
 class ComplaintUpdateSerializer(Serializer):
     """The details that may be corrected while a complaint is open. ``stage`` is not here."""
 
-    subject = strict.CharField(max_length=200, required=False)
-    facts = strict.CharField(required=False)
-    category = strict.CharField(max_length=200, required=False, allow_blank=True)
+    subject = strict.CharField(max_length=limits.SUBJECT, required=False)
+    facts = strict.CharField(max_length=limits.TEXT, required=False)
+    category = strict.CharField(max_length=limits.CATEGORY, required=False, allow_blank=True)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
 
 
 class UnderstandInputSerializer(Serializer):
     emotion = serializers.ChoiceField(choices=Emotion.choices)
     intensity = strict.IntegerField(min_value=1, max_value=5)
-    acknowledgement = strict.CharField()
+    acknowledgement = strict.CharField(max_length=limits.TEXT)
 
 
 class ApologiseInputSerializer(Serializer):
-    apology = strict.CharField()
+    apology = strict.CharField(max_length=limits.TEXT)
     apologised_at = strict.DateTimeField(required=False)
 
 
 class SolveInputSerializer(Serializer):
-    facts_summary = strict.CharField()
-    next_steps = strict.CharField()
+    facts_summary = strict.CharField(max_length=limits.TEXT)
+    next_steps = strict.CharField(max_length=limits.TEXT)
     promised_at = strict.DateTimeField()
     wishes = serializers.ListField(
         child=serializers.ChoiceField(choices=Wish.choices),
@@ -447,23 +453,28 @@ class SolveInputSerializer(Serializer):
 
 class ResolveInputSerializer(Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
-    resolution_summary = strict.CharField()
+    resolution_summary = strict.CharField(max_length=limits.TEXT)
     root_cause = strict.PrimaryKeyRelatedField(queryset=RootCause.objects.all())
     emotion_at_resolution = serializers.ChoiceField(choices=Emotion.choices)
     liability = serializers.ChoiceField(choices=Liability.choices)
-    customer_contribution = strict.CharField(required=False, allow_blank=True, default="")
+    customer_contribution = strict.CharField(
+        max_length=limits.TEXT, required=False, allow_blank=True, default=""
+    )
     request_domain = serializers.ChoiceField(
         choices=RequestDomain.choices, required=False, allow_blank=True, default=""
     )
     balance = serializers.ChoiceField(
         choices=Balance.choices, required=False, allow_blank=True, default=""
     )
-    alternatives_offered = strict.CharField(required=False, allow_blank=True, default="")
+    alternatives_offered = strict.CharField(
+        max_length=limits.TEXT, required=False, allow_blank=True, default=""
+    )
 
 
 class CloseInputSerializer(Serializer):
-    note = strict.CharField(required=False, allow_blank=True, default="")
+    note = strict.CharField(max_length=limits.NOTE, required=False, allow_blank=True, default="")
     waive_reason = strict.CharField(
+        max_length=limits.NOTE,
         required=False,
         allow_blank=True,
         default="",
@@ -475,12 +486,12 @@ class CloseInputSerializer(Serializer):
 
 
 class ReopenInputSerializer(Serializer):
-    reason = strict.CharField()
+    reason = strict.CharField(max_length=limits.NOTE)
 
 
 class TransferInputSerializer(Serializer):
     to_user = strict.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
-    reason = strict.CharField()
+    reason = strict.CharField(max_length=limits.NOTE)
 
 
 class InteractionSerializer(ModelSerializer):

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common import limits
 from complaints.choices import Direction, InteractionKind
 
 
@@ -20,7 +21,7 @@ class Interaction(models.Model):
     direction = models.CharField(
         _("direction"), max_length=20, choices=Direction.choices, default=Direction.INTERNAL
     )
-    summary = models.TextField(_("summary"))
+    summary = models.TextField(_("summary"), max_length=limits.TEXT)
     occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -49,7 +50,7 @@ class OwnershipTransfer(models.Model):
     to_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=limits.NOTE)
     transferred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

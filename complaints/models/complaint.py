@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common import limits
 from complaints.choices import (
     Balance,
     Channel,
@@ -68,9 +69,9 @@ class Complaint(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
-    subject = models.CharField(_("subject"), max_length=200)
-    facts = models.TextField(_("the facts"))
-    category = models.CharField(_("product or category"), max_length=200, blank=True)
+    subject = models.CharField(_("subject"), max_length=limits.SUBJECT)
+    facts = models.TextField(_("the facts"), max_length=limits.TEXT)
+    category = models.CharField(_("product or category"), max_length=limits.CATEGORY, blank=True)
     priority = models.CharField(
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
     )
@@ -104,9 +105,15 @@ class Complaint(models.Model):
     )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     balance = models.CharField(_("balance"), max_length=20, choices=Balance.choices, blank=True)
-    alternatives_offered = models.TextField(_("alternatives offered"), blank=True)
-    resolution_summary = models.TextField(_("resolution summary"), blank=True)
-    customer_contribution = models.TextField(_("what the customer contributed"), blank=True)
+    alternatives_offered = models.TextField(
+        _("alternatives offered"), max_length=limits.TEXT, blank=True
+    )
+    resolution_summary = models.TextField(
+        _("resolution summary"), max_length=limits.TEXT, blank=True
+    )
+    customer_contribution = models.TextField(
+        _("what the customer contributed"), max_length=limits.TEXT, blank=True
+    )
     liability = models.CharField(
         _("liability"), max_length=20, choices=Liability.choices, blank=True
     )

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common import limits
 from complaints import money
 from complaints.choices import Balance, Language, Liability, RequestDomain
 
@@ -65,12 +66,12 @@ class CoulanceRequest(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=CoulanceKind.choices)
     description = models.CharField(
         _("what is given"),
-        max_length=200,
+        max_length=limits.GESTURE_DESCRIPTION,
         blank=True,
         help_text=_("In the customer's words; required when the kind is “other”."),
     )
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
-    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    currency = models.CharField(_("currency"), max_length=limits.CURRENCY, default="EUR")
     amount_eur = models.DecimalField(
         _("amount in EUR"),
         max_digits=14,
@@ -78,9 +79,10 @@ class CoulanceRequest(models.Model):
         editable=False,
         help_text=_("What the approval limits (in EUR) are compared with."),
     )
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=limits.NOTE)
     customer_contribution = models.TextField(
         _("what the customer contributed"),
+        max_length=limits.TEXT,
         blank=True,
         help_text=_("What the customer did or did not do themselves; the letter names it."),
     )
@@ -90,6 +92,7 @@ class CoulanceRequest(models.Model):
     )
     assessment = models.TextField(
         _("assessment"),
+        max_length=limits.TEXT,
         help_text=_(
             "Past: is it reasonable and fair? Future: what is the risk for the company? "
             "Present: the decision and why."
@@ -139,7 +142,9 @@ class CoulanceRequest(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_comment = models.TextField(_("comment on the decision"), blank=True)
+    decision_comment = models.TextField(
+        _("comment on the decision"), max_length=limits.NOTE, blank=True
+    )
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -218,8 +223,8 @@ class CoulanceLetter(models.Model):
     )
     version = models.PositiveSmallIntegerField(_("version"))
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
-    subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("text"))
+    subject = models.CharField(_("subject"), max_length=limits.SUBJECT)
+    body = models.TextField(_("text"), max_length=limits.LETTER)
     status = models.CharField(
         _("status"),
         max_length=10,

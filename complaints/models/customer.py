@@ -3,17 +3,18 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common import limits
 from complaints.choices import Language
 
 
 class Customer(models.Model):
     """The person who complains; never logs in, but receives letters in their own language."""
 
-    name = models.CharField(_("name"), max_length=200)
-    email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    name = models.CharField(_("name"), max_length=limits.NAME)
+    email = models.EmailField(_("email"), max_length=limits.EMAIL, blank=True)
+    phone = models.CharField(_("phone"), max_length=limits.PHONE, blank=True)
     customer_number = models.CharField(
-        _("customer number"), max_length=40, blank=True, db_index=True
+        _("customer number"), max_length=limits.CUSTOMER_NUMBER, blank=True, db_index=True
     )
     language = models.CharField(
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.DUTCH

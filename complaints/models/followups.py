@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common import limits
 from complaints.choices import Emotion
 from complaints.models.care import complaint_link, ended_by_link, owner_link, state_field
 
@@ -67,11 +68,11 @@ class FollowUp(models.Model):
     emotion_now = models.CharField(
         _("emotion now"), max_length=20, choices=Emotion.choices, blank=True
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=limits.NOTE, blank=True)
     answered_via = models.CharField(
         _("answered via"), max_length=10, choices=AnsweredVia.choices, blank=True
     )
-    waive_reason = models.TextField(_("reason for waiving"), blank=True)
+    waive_reason = models.TextField(_("reason for waiving"), max_length=limits.NOTE, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     ended_by = ended_by_link(help_text=_("Empty when the customer answered the survey."))
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common import limits
 from complaints.choices import Channel
 from complaints.models.care import complaint_link, ended_by_link, owner_link, state_field
 
@@ -40,7 +41,7 @@ class CallbackPromise(models.Model):
     channel = models.CharField(
         _("channel"), max_length=20, choices=Channel.choices, default=Channel.PHONE
     )
-    purpose = models.CharField(_("purpose"), max_length=300)
+    purpose = models.CharField(_("purpose"), max_length=limits.PURPOSE)
     origin = models.CharField(
         _("origin"), max_length=20, choices=PromiseOrigin.choices, default=PromiseOrigin.MANUAL
     )
@@ -73,8 +74,8 @@ class CallbackPromise(models.Model):
     delay = models.DurationField(
         _("delay"), null=True, blank=True, help_text=_("How late a kept promise was kept.")
     )
-    note = models.TextField(_("note"), blank=True)
-    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    note = models.TextField(_("note"), max_length=limits.NOTE, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), max_length=limits.NOTE, blank=True)
 
     class Meta:
         ordering = ["due_at", "id"]

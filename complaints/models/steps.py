@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common import limits
 from complaints.choices import Emotion, Wish
 
 
@@ -33,7 +34,7 @@ class UnderstandingStep(TriadStep):
     intensity = models.PositiveSmallIntegerField(
         _("intensity"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    acknowledgement = models.TextField(_("how it was acknowledged"))
+    acknowledgement = models.TextField(_("how it was acknowledged"), max_length=limits.TEXT)
 
     class Meta:
         verbose_name = _("understanding shown")
@@ -46,7 +47,7 @@ class ApologyStep(TriadStep):
     complaint = models.OneToOneField(
         "complaints.Complaint", on_delete=models.CASCADE, related_name="apology"
     )
-    apology = models.TextField(_("apology"))
+    apology = models.TextField(_("apology"), max_length=limits.TEXT)
     apologised_at = models.DateTimeField(_("apologised at"))
 
     class Meta:
@@ -60,8 +61,8 @@ class SolutionStep(TriadStep):
     complaint = models.OneToOneField(
         "complaints.Complaint", on_delete=models.CASCADE, related_name="solution"
     )
-    facts_summary = models.TextField(_("facts summary"))
-    next_steps = models.TextField(_("next steps"))
+    facts_summary = models.TextField(_("facts summary"), max_length=limits.TEXT)
+    next_steps = models.TextField(_("next steps"), max_length=limits.TEXT)
     promised_at = models.DateTimeField(_("promised moment"))
     wishes = models.JSONField(
         _("wishes served"),

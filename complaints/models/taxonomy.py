@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common import limits
+
 
 class RootCause(models.Model):
     """A node of the managed root-cause taxonomy: a group (no parent) or a cause inside one.
@@ -11,7 +13,7 @@ class RootCause(models.Model):
     for new resolutions.
     """
 
-    code = models.SlugField(_("code"), max_length=60, unique=True)
+    code = models.SlugField(_("code"), max_length=limits.CODE, unique=True)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("group"),
@@ -20,9 +22,9 @@ class RootCause(models.Model):
         blank=True,
         related_name="children",
     )
-    name_nl = models.CharField(_("name (Dutch)"), max_length=120)
-    name_en = models.CharField(_("name (English)"), max_length=120)
-    description = models.TextField(_("description"), blank=True)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=limits.ROOT_CAUSE_NAME)
+    name_en = models.CharField(_("name (English)"), max_length=limits.ROOT_CAUSE_NAME)
+    description = models.TextField(_("description"), max_length=limits.NOTE, blank=True)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
+from common import limits
 from common.errors import ActionForbidden, DomainError
 from common.web import actor, say_refusal
 from complaints import notifications
@@ -37,7 +38,9 @@ from complaints.web.forms import _BLANK, _DATETIME_LOCAL, WebForm, _textarea
 
 
 class KeepForm(WebForm):
-    note = forms.CharField(label=gettext_lazy("What was agreed"), required=False, max_length=2000)
+    note = forms.CharField(
+        max_length=limits.NOTE, label=gettext_lazy("What was agreed"), required=False
+    )
 
 
 class RescheduleForm(WebForm):
@@ -46,11 +49,11 @@ class RescheduleForm(WebForm):
         widget=_DATETIME_LOCAL,
         help_text=gettext_lazy("The customer did not answer: when will you try again?"),
     )
-    note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=2000)
+    note = forms.CharField(max_length=limits.NOTE, label=gettext_lazy("Note"), required=False)
 
 
 class CancelForm(WebForm):
-    reason = forms.CharField(label=gettext_lazy("Why cancel this promise"), max_length=2000)
+    reason = forms.CharField(max_length=limits.NOTE, label=gettext_lazy("Why cancel this promise"))
 
 
 class FollowUpForm(WebForm):
@@ -71,14 +74,16 @@ class FollowUpForm(WebForm):
     emotion_now = forms.ChoiceField(
         label=gettext_lazy("How the customer feels now"), choices=_BLANK + Emotion.choices
     )
-    note = forms.CharField(label=gettext_lazy("Note"), required=False, widget=_textarea(2))
+    note = forms.CharField(
+        max_length=limits.NOTE, label=gettext_lazy("Note"), required=False, widget=_textarea(2)
+    )
 
 
 class WaiveForm(WebForm):
     reason = forms.CharField(
+        max_length=limits.NOTE,
         label=gettext_lazy("Why no follow-up"),
         help_text=gettext_lazy("For example: the customer asked not to be contacted again."),
-        max_length=2000,
     )
 
 

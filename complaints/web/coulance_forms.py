@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common import limits
 from complaints.choices import Balance, Liability, RequestDomain
 from complaints.models import CoulanceKind
 from complaints.web.forms import _BLANK, WebForm, _textarea
@@ -13,9 +14,9 @@ from complaints.web.forms import _BLANK, WebForm, _textarea
 class CoulanceRequestForm(WebForm):
     kind = forms.ChoiceField(label=_("What is given"), choices=_BLANK + CoulanceKind.choices)
     description = forms.CharField(
+        max_length=limits.GESTURE_DESCRIPTION,
         label=_("Description"),
         required=False,
-        max_length=200,
         help_text=_("Make the gesture concrete: “a € 25 voucher for the next order”."),
     )
     amount = forms.DecimalField(
@@ -25,9 +26,12 @@ class CoulanceRequestForm(WebForm):
         decimal_places=2,
         help_text=_("What it costs the company, also for a gift or a free service."),
     )
-    currency = forms.CharField(label=_("Currency"), max_length=3, initial="EUR")
-    reason = forms.CharField(label=_("Why this gesture"), widget=_textarea(2))
+    currency = forms.CharField(max_length=limits.CURRENCY, label=_("Currency"), initial="EUR")
+    reason = forms.CharField(
+        max_length=limits.NOTE, label=_("Why this gesture"), widget=_textarea(2)
+    )
     customer_contribution = forms.CharField(
+        max_length=limits.TEXT,
         label=_("What the customer contributed"),
         required=False,
         widget=_textarea(2),
@@ -48,6 +52,7 @@ class CoulanceRequestForm(WebForm):
         label=_("Domain of the request"), choices=RequestDomain.choices, widget=forms.RadioSelect
     )
     assessment = forms.CharField(
+        max_length=limits.TEXT,
         label=_("Assessment"),
         widget=_textarea(2),
         help_text=_(
@@ -62,6 +67,7 @@ class CoulanceRequestForm(WebForm):
 
 class DecisionForm(WebForm):
     comment = forms.CharField(
+        max_length=limits.NOTE,
         label=_("Comment"),
         required=False,
         widget=_textarea(2),
@@ -70,5 +76,7 @@ class DecisionForm(WebForm):
 
 
 class LetterForm(WebForm):
-    subject = forms.CharField(label=_("Subject"), max_length=200)
-    body = forms.CharField(label=_("Text"), widget=_textarea(16), strip=False)
+    subject = forms.CharField(max_length=limits.SUBJECT, label=_("Subject"))
+    body = forms.CharField(
+        max_length=limits.LETTER, label=_("Text"), widget=_textarea(16), strip=False
+    )

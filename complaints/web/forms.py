@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from common import limits
 from complaints import list_filters, selectors
 from complaints.choices import (
     Balance,
@@ -125,27 +126,30 @@ class NewComplaintForm(WebForm):
         widget=forms.RadioSelect,
         empty_label=None,
     )
-    customer_name = forms.CharField(label=_("Name"), required=False, max_length=200)
+    customer_name = forms.CharField(max_length=limits.NAME, label=_("Name"), required=False)
     customer_email = forms.CharField(
+        max_length=limits.EMAIL,
         label=_("Email"),
         required=False,
-        max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
     customer_phone = forms.CharField(
+        max_length=limits.PHONE,
         label=_("Phone"),
         required=False,
-        max_length=40,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
-    customer_number = forms.CharField(label=_("Customer number"), required=False, max_length=40)
+    customer_number = forms.CharField(
+        max_length=limits.CUSTOMER_NUMBER, label=_("Customer number"), required=False
+    )
     customer_language = forms.ChoiceField(
         label=_("Language for letters"), choices=Language.choices, initial=Language.DUTCH
     )
 
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
-    subject = forms.CharField(label=_("Subject"), max_length=200)
+    subject = forms.CharField(max_length=limits.SUBJECT, label=_("Subject"))
     facts = forms.CharField(
+        max_length=limits.TEXT,
         label=_("The facts"),
         widget=_textarea(4),
         help_text=_("What happened, in the customer's words: the factual complaint."),
@@ -167,7 +171,9 @@ class NewComplaintForm(WebForm):
     priority = forms.ChoiceField(
         label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL
     )
-    category = forms.CharField(label=_("Product or category"), required=False, max_length=200)
+    category = forms.CharField(
+        max_length=limits.CATEGORY, label=_("Product or category"), required=False
+    )
 
     CUSTOMER_FIELDS = {
         "name": "customer_name",
@@ -208,6 +214,7 @@ class UnderstandForm(WebForm):
         widget=forms.RadioSelect,
     )
     acknowledgement = forms.CharField(
+        max_length=limits.TEXT,
         label=_("How you acknowledged it"),
         widget=_textarea(3),
         help_text=_("For example: “I understand that this makes you angry.”"),
@@ -215,7 +222,7 @@ class UnderstandForm(WebForm):
 
 
 class ApologiseForm(WebForm):
-    apology = forms.CharField(label=_("The apology"), widget=_textarea(3))
+    apology = forms.CharField(max_length=limits.TEXT, label=_("The apology"), widget=_textarea(3))
     apologised_at = forms.DateTimeField(
         label=_("When you apologised"),
         required=False,
@@ -225,8 +232,12 @@ class ApologiseForm(WebForm):
 
 
 class SolveForm(WebForm):
-    facts_summary = forms.CharField(label=_("The facts, summarised"), widget=_textarea(3))
-    next_steps = forms.CharField(label=_("The next steps"), widget=_textarea(3))
+    facts_summary = forms.CharField(
+        max_length=limits.TEXT, label=_("The facts, summarised"), widget=_textarea(3)
+    )
+    next_steps = forms.CharField(
+        max_length=limits.TEXT, label=_("The next steps"), widget=_textarea(3)
+    )
     promised_at = forms.DateTimeField(
         label=_("Promised moment"),
         widget=_DATETIME_LOCAL,
@@ -248,13 +259,18 @@ class ResolveForm(WebForm):
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect
     )
-    resolution_summary = forms.CharField(label=_("What was resolved"), widget=_textarea(3))
+    resolution_summary = forms.CharField(
+        max_length=limits.TEXT, label=_("What was resolved"), widget=_textarea(3)
+    )
     root_cause = RootCauseField(
         label=_("Root cause"), queryset=RootCause.objects.none(), empty_label="—"
     )
     liability = forms.ChoiceField(label=_("Liability"), choices=_BLANK + Liability.choices)
     customer_contribution = forms.CharField(
-        label=_("What the customer contributed"), required=False, widget=_textarea(2)
+        max_length=limits.TEXT,
+        label=_("What the customer contributed"),
+        required=False,
+        widget=_textarea(2),
     )
     emotion_at_resolution = forms.ChoiceField(
         label=_("How the customer feels now"), choices=_BLANK + Emotion.choices
@@ -269,6 +285,7 @@ class ResolveForm(WebForm):
         label=_("Balance"), required=False, choices=Balance.choices, widget=forms.RadioSelect
     )
     alternatives_offered = forms.CharField(
+        max_length=limits.TEXT,
         label=_("Alternatives offered"),
         required=False,
         widget=_textarea(2),
@@ -293,8 +310,11 @@ class CloseForm(WebForm):
     """Close the complaint; while its follow-up is still scheduled, only by waiving it with a
     reason (``waiving``), which the page offers to whoever may (see ``followups``)."""
 
-    note = forms.CharField(label=_("Closing note"), required=False, widget=_textarea(2))
+    note = forms.CharField(
+        max_length=limits.NOTE, label=_("Closing note"), required=False, widget=_textarea(2)
+    )
     waive_reason = forms.CharField(
+        max_length=limits.NOTE,
         label=_("Why close without the follow-up"),
         required=False,  # the workflow refuses a close without it in words (409)
         widget=_textarea(2),
@@ -308,7 +328,7 @@ class CloseForm(WebForm):
 
 
 class ReopenForm(WebForm):
-    reason = forms.CharField(label=_("Why reopen"), widget=_textarea(2))
+    reason = forms.CharField(max_length=limits.NOTE, label=_("Why reopen"), widget=_textarea(2))
 
 
 class OwnerField(forms.ModelChoiceField[User]):
@@ -318,7 +338,7 @@ class OwnerField(forms.ModelChoiceField[User]):
 
 class TransferForm(WebForm):
     to_user = OwnerField(label=_("New owner"), queryset=User.objects.none(), empty_label="—")
-    reason = forms.CharField(label=_("Reason"), widget=_textarea(2))
+    reason = forms.CharField(max_length=limits.NOTE, label=_("Reason"), widget=_textarea(2))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -350,7 +370,7 @@ class InteractionForm(WebForm):
     direction = forms.ChoiceField(
         label=_("Direction"), choices=Direction.choices, initial=Direction.INTERNAL
     )
-    summary = forms.CharField(label=_("Summary"), widget=_textarea(2))
+    summary = forms.CharField(max_length=limits.TEXT, label=_("Summary"), widget=_textarea(2))
     occurred_at = forms.DateTimeField(
         label=_("When"),
         required=False,

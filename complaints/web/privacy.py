@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
+from common import limits
 from common.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from common.web import actor, add_domain_errors
 from complaints import privacy, selectors
@@ -36,6 +37,7 @@ RECENT_ACCESSES = 50
 
 class ErasureForm(forms.Form):
     reason = forms.CharField(
+        max_length=limits.NOTE,
         label=gettext_lazy("Why"),
         help_text=gettext_lazy(
             "For example: the customer's request by email of 3 December. Do not name the customer."

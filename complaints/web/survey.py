@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from common import limits
 from complaints.care.survey import (
     SurveyUnavailable,
     survey_get,
@@ -36,9 +37,9 @@ class SurveyForm(forms.Form):
         },
     )
     comment = forms.CharField(
+        max_length=limits.SURVEY_COMMENT,
         label=_("Is there anything you would like to tell us?"),
         required=False,
-        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
 

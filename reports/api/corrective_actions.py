@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
+from common import limits
 from common.errors import InvalidData
 from complaints.api import fields as strict
 from complaints.api.common import actor as _actor
@@ -102,20 +103,28 @@ class ActionQuerySerializer(serializers.Serializer[Any]):
     """The list's query parameters."""
 
     status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
-    root_cause = strict.CharField(required=False, help_text="A cause's or group's code.")
+    root_cause = strict.CharField(
+        max_length=limits.CODE, required=False, help_text="A cause's or group's code."
+    )
     overdue = serializers.BooleanField(required=False, default=False)
 
 
 class ActionCreateSerializer(serializers.Serializer[Any]):
     root_cause = strict.SlugRelatedField(
-        slug_field="code", queryset=RootCause.objects.all(), help_text="The cause's code."
+        slug_field="code",
+        max_length=limits.CODE,
+        queryset=RootCause.objects.all(),
+        help_text="The cause's code.",
     )
-    title = strict.CharField(max_length=200)
-    description = strict.CharField(required=False, allow_blank=True, default="")
+    title = strict.CharField(max_length=limits.SUBJECT)
+    description = strict.CharField(
+        max_length=limits.TEXT, required=False, allow_blank=True, default=""
+    )
     owner = strict.PrimaryKeyRelatedField(queryset=User.objects.all())
     due_on = serializers.DateField()
     complaints = serializers.ListField(
-        child=strict.CharField(),
+        child=strict.CharField(max_length=limits.REFERENCE),
+        max_length=limits.LINKED_COMPLAINTS,
         required=False,
         default=list,
         help_text="References of complaints that showed the cause, e.g. KL-2026-000123.",
@@ -123,22 +132,26 @@ class ActionCreateSerializer(serializers.Serializer[Any]):
 
 
 class ActionUpdateSerializer(serializers.Serializer[Any]):
-    title = strict.CharField(max_length=200, required=False)
-    description = strict.CharField(required=False, allow_blank=True)
+    title = strict.CharField(max_length=limits.SUBJECT, required=False)
+    description = strict.CharField(max_length=limits.TEXT, required=False, allow_blank=True)
     owner = strict.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False)
     due_on = serializers.DateField(required=False)
 
 
 class LinkSerializer(serializers.Serializer[Any]):
-    complaints = serializers.ListField(child=strict.CharField(), min_length=1)
+    complaints = serializers.ListField(
+        child=strict.CharField(max_length=limits.REFERENCE),
+        min_length=1,
+        max_length=limits.LINKED_COMPLAINTS,
+    )
 
 
 class CompleteSerializer(serializers.Serializer[Any]):
-    result = strict.CharField(required=False, allow_blank=True, default="")
+    result = strict.CharField(max_length=limits.TEXT, required=False, allow_blank=True, default="")
 
 
 class DropSerializer(serializers.Serializer[Any]):
-    reason = strict.CharField()
+    reason = strict.CharField(max_length=limits.NOTE)
 
 
 def _complaints(references: list[str]) -> list[Complaint]:

@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from common import limits
 from complaints.api import fields as strict
 from complaints.api.common import actor as _actor
 from complaints.api.common import error_responses
@@ -47,22 +48,27 @@ class TaxonomyNodeSerializer(ModelSerializer):
 class TaxonomyCreateSerializer(serializers.Serializer[Any]):
     group = strict.SlugRelatedField(
         slug_field="code",
+        max_length=limits.CODE,
         queryset=RootCause.objects.filter(parent__isnull=True),
         required=False,
         allow_null=True,
         default=None,
         help_text="The group's code; leave out to make a new group.",
     )
-    code = serializers.SlugField(max_length=60, required=False, allow_blank=True, default="")
-    name_nl = strict.CharField(max_length=120)
-    name_en = strict.CharField(max_length=120)
-    description = strict.CharField(required=False, allow_blank=True, default="")
+    code = serializers.SlugField(
+        max_length=limits.CODE, required=False, allow_blank=True, default=""
+    )
+    name_nl = strict.CharField(max_length=limits.ROOT_CAUSE_NAME)
+    name_en = strict.CharField(max_length=limits.ROOT_CAUSE_NAME)
+    description = strict.CharField(
+        max_length=limits.NOTE, required=False, allow_blank=True, default=""
+    )
 
 
 class TaxonomyUpdateSerializer(serializers.Serializer[Any]):
-    name_nl = strict.CharField(max_length=120, required=False)
-    name_en = strict.CharField(max_length=120, required=False)
-    description = strict.CharField(required=False, allow_blank=True)
+    name_nl = strict.CharField(max_length=limits.ROOT_CAUSE_NAME, required=False)
+    name_en = strict.CharField(max_length=limits.ROOT_CAUSE_NAME, required=False)
+    description = strict.CharField(max_length=limits.NOTE, required=False, allow_blank=True)
 
 
 @extend_schema_view(

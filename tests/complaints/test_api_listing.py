@@ -86,7 +86,12 @@ def test_a_window_of_the_list_is_its_slice(varied):
 def test_a_complaint_deleted_between_the_two_statements_is_left_out(varied):
     from django.db import connection
 
-    gone = varied[1].pk
+    # A complaint with an audit trail cannot be deleted (the database refuses to delete its
+    # events): the one that goes is a copy of a row without a trail.
+    ghost = Complaint.objects.get(pk=varied[1].pk)
+    ghost.pk, ghost.reference = None, "KL-2000-000001"
+    ghost.save()
+    gone = ghost.pk
     done: list[bool] = []
 
     def delete_after_the_page(execute, sql_text, params, many, context):
