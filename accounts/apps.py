@@ -8,6 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from axes.signals import user_locked_out
+
         from accounts.backends import connect_signals
+        from accounts.lockout import carry_lockout_to_django_request
 
         connect_signals()
+        user_locked_out.connect(carry_lockout_to_django_request, dispatch_uid="lockout-to-django")

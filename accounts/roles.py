@@ -80,6 +80,11 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         # Privacy: a customer's data exported or erased on request, and who looked at it.
         "complaints.handle_personal_data",
         "complaints.view_dataaccess",
+        # Sign-in lockouts (django-axes): read the failed attempts and delete one to unlock.
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        "axes.view_accesslog",
+        "axes.view_accessfailurelog",
     ],
 }
 

@@ -143,3 +143,35 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, Any]:
     raise ImproperlyConfigured(
         f"DATABASE_URL scheme {scheme!r} is not supported; use sqlite:/// or postgres://"
     )
+
+
+# DRF's rate format: a whole number of requests per second, minute, hour or day.
+_RATE_PERIODS = {"s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day"}
+
+
+def envrate(name: str, default: str) -> str:
+    """A throttle rate such as ``60/minute`` (DRF's format: requests/s|m|h|d)."""
+    raw = (envstr(name) or "").strip() or default
+    count, sep, period = raw.partition("/")
+    if not sep or not count.isdigit() or int(count) < 1 or period not in _RATE_PERIODS:
+        raise ImproperlyConfigured(
+            f"{name} must look like 60/minute (requests per second, minute, hour or day), "
+            f"not {raw!r}"
+        )
+    return raw
+
+
+def cache_from_url(url: str) -> dict[str, Any]:
+    """Django's CACHES entry for ``redis://…`` (shared by every web node) or ``locmem://``.
+
+    An empty URL is the local-memory cache: right for one process, but each process then
+    counts its own throttle hits and lockouts.
+    """
+    scheme = urlsplit(url).scheme.lower() if url else "locmem"
+    if scheme in {"redis", "rediss", "unix"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(
+        f"CACHE_URL scheme {scheme!r} is not supported; use redis://host:port/db or leave it unset"
+    )

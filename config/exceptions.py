@@ -10,6 +10,7 @@ raised outside DRF. ``handler400``…``handler500`` in ``config.urls`` point her
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.conf import settings
@@ -18,8 +19,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import defaults
 from rest_framework import status
+from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -44,6 +47,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         # DATA_UPLOAD_MAX_MEMORY_SIZE refuses it: a 413, not Django's 400 page.
         return Response(body_too_large(), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, Throttled):
+        # DRF's handler has set Retry-After; the body says the same in words (DRF's own Dutch
+        # text is half English), with a code to act on.
+        wait: float | None = getattr(exc, "wait", None)  # set in __init__; not in the stubs
+        seconds = math.ceil(wait or 1)
+        message = ngettext(
+            "Too many requests; try again in %(seconds)d second.",
+            "Too many requests; try again in %(seconds)d seconds.",
+            seconds,
+        ) % {"seconds": seconds}
+        response.data = {"detail": message, "code": "throttled"}
     if response is not None and isinstance(response.data, list):
         # A ValidationError without a field (a bare list): as a serializer's own non-field
         # errors, so that every 400 is an object of messages, as the schema says.

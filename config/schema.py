@@ -9,7 +9,9 @@ DRF itself answers on every endpoint is added here once, so the schema cannot fo
   cursor that is not ours); 400 on those lists too (a ``page_size`` that is not a number);
 - 400 where a body or query parameters are read (field names with their messages);
 - 413 where a body is read (larger than ``API_MAX_BODY_BYTES``);
-- 415 where a body is read (a content type the endpoint does not parse).
+- 415 where a body is read (a content type the endpoint does not parse);
+- 429 where a throttle applies (too many requests, or too many failed sign-ins), with
+  Retry-After.
 
 Every refusal is JSON, also on the endpoints that answer HTML or PDF otherwise (see
 ``complaints.api.renderers``): ``Error`` (``detail`` in words, ``code`` for domain errors) or,
@@ -59,6 +61,10 @@ DEFAULT_DESCRIPTIONS = {
     404: "No such item, or not visible to this user.",
     413: "The body is larger than the API reads (API_MAX_BODY_BYTES).",
     415: "The body is not JSON (the only format this API reads).",
+    429: (
+        "Too many requests (or too many failed sign-ins for this user from this address): "
+        "try again after the seconds in the Retry-After header."
+    ),
 }
 _WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -99,6 +105,8 @@ class AutoSchema(openapi.AutoSchema):
             codes |= {400, 413, 415}
         if self._get_filter_parameters() or self._query_overrides():
             codes.add(400)
+        if self.view.get_throttles():
+            codes.add(429)
         return codes
 
     def _has_path_parameters(self) -> bool:

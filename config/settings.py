@@ -6,16 +6,27 @@ Python runs the system; production sets DATABASE_URL, CELERY_BROKER_URL and SECR
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import django_stubs_ext
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
-from config.env import database_from_url, envbool, envint, envlist, envrates, envstr
+from config.env import (
+    cache_from_url,
+    database_from_url,
+    envbool,
+    envint,
+    envlist,
+    envrate,
+    envrates,
+    envstr,
+)
 
 django_stubs_ext.monkeypatch()  # lets admin.ModelAdmin[Model] etc. be subscripted at runtime
 
@@ -139,7 +150,6 @@ STORAGES = {
 # --- Security (production) --------------------------------------------------------------------
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -334,7 +344,97 @@ LOGGING = {
 }
 
 # --- Security: lockout, throttles, password hashing, CSP, HTTPS [track: security] ----------
-# (settings of the security track go here)
+# Proxies in front of the web nodes that may be believed (HAProxy: 1). Only then is the client's
+# address read from X-Forwarded-For (the entry the last proxy appended) and HTTPS from
+# X-Forwarded-Proto; with 0 a client could claim any address, so REMOTE_ADDR counts.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+
+# One cache for every web node (throttle counts); the local-memory default suits one process.
+CACHES = {"default": cache_from_url(envstr("CACHE_URL", "") or "")}
+
+# Lockout (django-axes): LOGIN_FAILURE_LIMIT wrong passwords for one username from one address
+# lock that pair for LOGIN_COOLOFF_MINUTES; every sign-in through authenticate(request=...)
+# counts (the login page, the admin, the token endpoint). Unlock: delete the attempt in the
+# admin (Axes > Access attempts). The standalone backend only guards the door; permissions stay
+# with the cached backend after it (AxesBackend would ask the database for them on every check).
+INSTALLED_APPS += ["axes", "csp"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A wrong password while locked does not restart the cool-off, so "try again in N minutes"
+# holds; the lock is by user and address, so it keeps no one else out meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# The same client address as the API's throttles (DRF's, with NUM_PROXIES below).
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
+if AXES_FAILURE_LIMIT < 1:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT must be 1 or more")
+
+# API throttles: per user when signed in, per address when not; the token endpoint stricter.
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "rest_framework.throttling.AnonRateThrottle",
+    "rest_framework.throttling.UserRateThrottle",
+]
+API_THROTTLE_RATES = {
+    "anon": envrate("THROTTLE_ANON_RATE", "60/minute"),
+    "user": envrate("THROTTLE_USER_RATE", "1200/minute"),
+    "sign_in": envrate("THROTTLE_SIGN_IN_RATE", "10/minute"),  # accounts.throttling
+}
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = API_THROTTLE_RATES
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+
+# Passwords: Argon2id; the others after it so that older hashes still verify and are
+# re-hashed with Argon2id at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+# Content-Security-Policy (django-csp): no inline script or style anywhere. A page that needs
+# more says so on its own response (the letter preview: its own <style> by hash; Redoc: a nonce
+# for the styles it inserts), see common/csp.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Swagger UI would fetch a validator badge from its makers' site: off (img-src 'self').
+SPECTACULAR_SETTINGS["SWAGGER_UI_SETTINGS"] = {"deepLinking": True, "validatorUrl": None}
+
+# HTTPS: on unless DEBUG. Behind a proxy that terminates TLS, set TRUSTED_PROXY_COUNT (the proxy
+# sends X-Forwarded-Proto: https); if the proxy also redirects plain HTTP, SECURE_SSL_REDIRECT
+# may be false (check --deploy then says W008, as it should).
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
+# The load balancer's checks speak plain HTTP to each node.
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^ready/$"]
 
 # --- API tokens: hashed, expiring, revocable [track: tokens] -------------------------------
 # (settings of the tokens track go here)

@@ -1,16 +1,23 @@
 from __future__ import annotations
 
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api import MeView
+from accounts.throttling import SignInRateThrottle
+from common.csp import REDOC_STYLE_HASHES
 from complaints.web.survey import survey
 
 
@@ -33,11 +40,21 @@ handler500 = "config.exceptions.server_error"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/auth/token/", obtain_auth_token, name="api-token"),
+    path(
+        "api/auth/token/",
+        ObtainAuthToken.as_view(throttle_classes=[SignInRateThrottle]),
+        name="api-token",
+    ),
     path("api/me/", MeView.as_view(), name="api-me"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/redoc/",
+        csp_update({"style-src": REDOC_STYLE_HASHES})(
+            SpectacularRedocView.as_view(url_name="api-schema")
+        ),
+        name="api-redoc",
+    ),
     path("api/", include("complaints.api.urls")),
     path("api/", include("reports.api.urls")),
     # [\s\S], not ".": a path with a newline in it (%0A) is under /api/ too.

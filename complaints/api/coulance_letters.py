@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from common import limits
+from common.csp import allow_own_styles
 from complaints.api import fields as strict
 from complaints.api.common import actor as _actor
 from complaints.api.common import error_responses
@@ -123,7 +124,10 @@ class CoulanceLetterViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[A
     )
     def html(self, request: Request, pk: str) -> Response:
         """The letter as it will be printed (a draft is dated today)."""
-        return Response(letters.render_html(self.get_object()))
+        html = letters.render_html(self.get_object())
+        response = Response(html)
+        allow_own_styles(response, html, framed_by_self=False)
+        return response
 
     @extend_schema(
         responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: _ERRORS[404]},

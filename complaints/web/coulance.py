@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
+from common.csp import allow_own_styles
 from common.errors import ActionForbidden, DomainError, InvalidData
 from common.web import actor, add_domain_errors, say_refusal
 from complaints import policies, selectors
@@ -154,7 +155,10 @@ def _letter_page(
 @xframe_options_sameorigin  # shown in the review page's frame
 def letter_preview(request: HttpRequest, pk: int) -> HttpResponse:
     letter = coulance_selectors.coulance_letter_get_for_user(user=actor(request), pk=pk)
-    return HttpResponse(letters.render_html(letter))
+    html = letters.render_html(letter)
+    response = HttpResponse(html)
+    allow_own_styles(response, html, framed_by_self=True)
+    return response
 
 
 @login_required

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.http import HttpRequest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -204,7 +205,8 @@ def test_a_token_of_an_inactive_user_is_refused(agent):
 
 
 def test_session_login_opens_the_api(api, agent):
-    assert api.login(username="anna", password=PASSWORD)
+    # Axes watches every authenticate(); it needs the request (Client.login passes none).
+    assert api.login(request=HttpRequest(), username="anna", password=PASSWORD)
     response = api.get("/api/me/")
     assert response.status_code == 200
     assert response.json()["username"] == "anna"
@@ -214,7 +216,7 @@ def test_session_writes_need_the_csrf_token(agent):
     """A logged-in browser session cannot be used by another site to log complaints."""
     client = APIClient(enforce_csrf_checks=True)
     client.get("/login/")  # the login page sets the CSRF cookie, as a browser would keep it
-    assert client.login(username="anna", password=PASSWORD)
+    assert client.login(request=HttpRequest(), username="anna", password=PASSWORD)
     customer = CustomerFactory()
     data = {"customer": customer.pk, "channel": "phone", "subject": "Storing", "facts": "Geen net."}
 

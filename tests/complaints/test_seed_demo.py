@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest  # django-axes needs the request in authenticate()
 from django.test import Client
 from django.utils import timezone
 
@@ -84,7 +85,7 @@ def test_every_role_has_a_demo_login_with_the_shared_password(output: str, clien
     for username, role in ROLES.items():
         user = User.objects.get(username=username)
         assert role in user.roles, username
-        assert client.login(username=username, password=PASSWORD), username
+        assert client.login(request=HttpRequest(), username=username, password=PASSWORD), username
         client.logout()
         assert username in output
     assert PASSWORD in output
@@ -108,8 +109,8 @@ def test_the_demo_organisation_has_teams_limits_and_a_chain_of_managers(output: 
 
 def test_the_password_option_sets_the_demo_password(client: Client):
     seed("--password", "een-ander-wachtwoord")
-    assert client.login(username="marieke", password="een-ander-wachtwoord")
-    assert not client.login(username="marieke", password=PASSWORD)
+    assert client.login(request=HttpRequest(), username="marieke", password="een-ander-wachtwoord")
+    assert not client.login(request=HttpRequest(), username="marieke", password=PASSWORD)
 
 
 def test_demo_complaints_fill_every_stage_and_one_was_reopened(output: str):
@@ -203,7 +204,7 @@ def test_a_second_run_keeps_a_changed_password(output: str, client: Client):
     anna.set_password("anna-eigen-wachtwoord")
     anna.save()
     second = seed()
-    assert client.login(username="anna", password="anna-eigen-wachtwoord")
+    assert client.login(request=HttpRequest(), username="anna", password="anna-eigen-wachtwoord")
     assert "(changed / gewijzigd)" in second
 
 
