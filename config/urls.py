@@ -4,13 +4,12 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api import MeView
+from accounts.api import MeView, TokenDetailView, TokenListView, TokenObtainView
 from complaints.web.survey import survey
 
 
@@ -27,7 +26,9 @@ def api_not_found(request: Request, rest: str = "") -> Response:
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/auth/token/", TokenObtainView.as_view(), name="api-token"),
+    path("api/auth/tokens/", TokenListView.as_view(), name="api-token-list"),
+    path("api/auth/tokens/<int:pk>/", TokenDetailView.as_view(), name="api-token-detail"),
     path("api/me/", MeView.as_view(), name="api-me"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
