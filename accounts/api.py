@@ -67,16 +67,26 @@ class NewApiTokenSerializer(ApiTokenSerializer):
         read_only_fields = fields
 
 
+class _Text(serializers.CharField):
+    """Text only, as the schema says: ``"name": 0`` is refused ("Not a valid string."), not read
+    as "0". The same as ``complaints.api.fields.CharField``, which accounts may not import."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class TokenNameSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField(max_length=100, help_text="What the token is for.")
+    name = _Text(max_length=100, help_text="What the token is for.")
 
 
 class TokenObtainSerializer(serializers.Serializer[Any]):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(
+    username = _Text(max_length=150)
+    password = _Text(
         max_length=4096, trim_whitespace=False, style={"input_type": "password"}, write_only=True
     )
-    name = serializers.CharField(
+    name = _Text(
         max_length=100, required=False, default="", allow_blank=True, help_text="What it is for."
     )
 

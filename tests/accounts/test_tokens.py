@@ -77,6 +77,13 @@ def test_a_login_answers_the_token_with_its_id_and_expiry(api, agent):
     assert _client(str(body["token"])).get("/api/me/").json()["username"] == "anna"
 
 
+def test_a_login_takes_text_only(api, agent):
+    response = api.post("/api/auth/token/", {"username": "anna", "password": 123})
+    assert response.status_code == 400
+    assert list(response.json()) == ["password"]
+    assert not ApiToken.objects.exists()
+
+
 def test_a_login_form_still_gets_a_token(agent):
     """Scripts post the login as a form (scripts/api_contract.sh does), as DRF's view allowed."""
     client = APIClient()
@@ -258,7 +265,7 @@ def test_a_token_made_with_a_name_shows_its_key_once(agent):
     assert [item["id"] for item in listed.json()] == [body["id"]]
 
 
-@pytest.mark.parametrize("body", [{}, {"name": ""}, {"name": "x" * 101}])
+@pytest.mark.parametrize("body", [{}, {"name": ""}, {"name": "x" * 101}, {"name": 0}])
 def test_a_token_needs_a_name(agent, body):
     client = APIClient()
     client.force_authenticate(agent)
