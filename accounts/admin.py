@@ -2,15 +2,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from accounts.models import Team, User
+from accounts.models import ApiToken, Team, User
+from accounts.services import token_revoke
 from accounts.signals import approvers_changed
 
 # The fields whose change can move a pending coulance request to another manager.
@@ -64,3 +66,40 @@ class UserAdmin(_AnnouncesApprovers, DjangoUserAdmin[User]):
         (_("Klachtwijzer"), {"fields": ["team", "language", "approval_limit", "reports_to"]}),
     )
     approver_fields = USER_APPROVER_FIELDS
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+    """Every user's API tokens, read-only (the key is never stored); an administrator may revoke
+    any of them. New tokens are made by their users, who alone see the key. Deleting stays
+    Django's (superusers): deleting a user deletes their tokens."""
+
+    list_display = ["prefix", "name", "user", "created", "expires", "last_used", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter), "expires"]
+    search_fields = ["prefix", "name", "user__username"]
+    list_select_related = ["user"]
+    fields = ("user", "name", "prefix", "created", "expires", "last_used", "revoked_at")
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
+        return False
+
+    def has_revoke_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("accounts.change_apitoken")
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["revoke"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        actor = request.user
+        if not isinstance(actor, User):
+            return
+        revoked = sum(token_revoke(token=token, actor=actor) for token in queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", revoked)
+            % {"count": revoked},
+            messages.SUCCESS,
+        )

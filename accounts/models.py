@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import GROUP_NAMES, Role
@@ -92,3 +94,35 @@ class User(AbstractUser):
         if self.is_superuser and Role.ADMIN not in found:
             found.append(Role.ADMIN)
         return found
+
+
+class ApiToken(models.Model):
+    """A key to the API, of which only a hash is kept: shown once, valid until ``expires``.
+
+    The key is found by its first characters (``prefix``, not secret: it names the token in
+    lists) and then compared with the SHA-256 ``digest`` in constant time, so a copy of this
+    table opens nothing. ``last_used`` is written at most once per
+    ``TOKEN_LAST_USED_EVERY_SECONDS``, so that a request does not write on every call.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    prefix = models.CharField(_("prefix"), max_length=8, db_index=True)
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    expires = models.DateTimeField(_("expires"))
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})" if self.name else f"{self.prefix}…"
+
+    def is_active(self, now: datetime) -> bool:
+        return self.revoked_at is None and self.expires > now

@@ -64,6 +64,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "accounts.view_team",
         "accounts.add_team",
         "accounts.change_team",
+        # Every user's API tokens, without their keys; "change" is revoking one.
+        "accounts.view_apitoken",
+        "accounts.change_apitoken",
         # Read-only admin pages, to look into what the system did: goodwill gestures and their
         # letters, promises, follow-ups, due jobs, the email outbox, and the learning
         # organisation's records. (Notifications stay personal.)

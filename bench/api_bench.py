@@ -352,16 +352,15 @@ class BenchUsers:
 
 
 def ensure_users() -> BenchUsers:
-    """Two teams of agents with their managers (bench-* users), each with an API token.
-
-    The requests are made as agent 1 of team 1 and as that team's manager. Every one of
-    these users owns complaints.
+    """Two teams of agents with their managers (bench-* users), and an API token for agent 1
+    of team 1 and for that team's manager, who make the requests. Every one of these users
+    owns complaints.
     """
     from django.contrib.auth.models import Group
-    from rest_framework.authtoken.models import Token
 
-    from accounts.models import Team, User
+    from accounts.models import ApiToken, Team, User
     from accounts.roles import GROUP_NAMES, Role
+    from accounts.services import token_create
 
     agent_group = Group.objects.get(name=GROUP_NAMES[Role.AGENT])
     manager_group = Group.objects.get(name=GROUP_NAMES[Role.MANAGER])
@@ -375,7 +374,6 @@ def ensure_users() -> BenchUsers:
             found.set_unusable_password()
             found.save(update_fields=["password"])
             found.groups.add(group)
-        Token.objects.get_or_create(user=found)
         return found
 
     owners: list[int] = []
@@ -389,11 +387,15 @@ def ensure_users() -> BenchUsers:
         for agent_no in range(1, agents + 1):
             name = f"{team_no}-{agent_no}"
             owners.append(user(f"bench-agent-{name}", f"Agent {name}", team, agent_group).pk)
-    return BenchUsers(
-        agent_token=Token.objects.get(user__username="bench-agent-1-1").key,
-        manager_token=Token.objects.get(user__username="bench-manager-1").key,
-        owners=owners,
+    # Keys are kept only as hashes: each run makes its own two tokens (and drops the last run's).
+    ApiToken.objects.filter(user__username__startswith="bench-", name="bench").delete()
+    _agent_token, agent_key = token_create(
+        user=User.objects.get(username="bench-agent-1-1"), name="bench"
     )
+    _manager_token, manager_key = token_create(
+        user=User.objects.get(username="bench-manager-1"), name="bench"
+    )
+    return BenchUsers(agent_token=agent_key, manager_token=manager_key, owners=owners)
 
 
 def weighted(rng: random.Random, weights: dict[str, int]) -> str:

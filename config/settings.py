@@ -55,7 +55,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -437,7 +436,14 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_C
 SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^ready/$"]
 
 # --- API tokens: hashed, expiring, revocable [track: tokens] -------------------------------
-# (settings of the tokens track go here)
+# A new API token opens the API this many days (accounts.ApiToken; the key is kept as a hash).
+TOKEN_TTL_DAYS = envint("TOKEN_TTL_DAYS", 30)
+# A token's "last used" is written at most this often, so requests do not write on every call.
+TOKEN_LAST_USED_EVERY_SECONDS = envint("TOKEN_LAST_USED_EVERY_SECONDS", 3600)
+if TOKEN_TTL_DAYS < 1 or TOKEN_LAST_USED_EVERY_SECONDS < 0:
+    raise ImproperlyConfigured(
+        "TOKEN_TTL_DAYS must be 1 or more, and TOKEN_LAST_USED_EVERY_SECONDS 0 or more."
+    )
 
 # --- Operations: health, readiness, structured logs, errors, metrics [track: ops] ----------
 # (settings of the ops track go here)

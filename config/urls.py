@@ -9,13 +9,12 @@ from drf_spectacular.views import (
     SpectacularRedocView,
     SpectacularSwaggerSplitView,
 )
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api import MeView
+from accounts.api import MeView, TokenDetailView, TokenListView, TokenObtainView
 from accounts.throttling import SignInRateThrottle
 from common.csp import REDOC_STYLE_HASHES
 from complaints.web.survey import survey
@@ -42,9 +41,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "api/auth/token/",
-        ObtainAuthToken.as_view(throttle_classes=[SignInRateThrottle]),
+        TokenObtainView.as_view(throttle_classes=[SignInRateThrottle]),
         name="api-token",
     ),
+    path("api/auth/tokens/", TokenListView.as_view(), name="api-token-list"),
+    path("api/auth/tokens/<int:pk>/", TokenDetailView.as_view(), name="api-token-detail"),
     path("api/me/", MeView.as_view(), name="api-me"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -68,6 +68,8 @@ token() {  # token USERNAME: the user's API token
 AGENT_TOKEN="$(token anna)"
 ADMIN_TOKEN="$(token admin)"
 
+# Revoking a token is left out: a generated id may be the run's own token (1 or 2 here), and
+# every request after it would be a 401. tests/accounts/test_tokens.py covers it.
 status=0
 for role in agent admin; do
   if [ "$role" = agent ]; then key="$AGENT_TOKEN"; else key="$ADMIN_TOKEN"; fi
@@ -75,6 +77,7 @@ for role in agent admin; do
   .venv/bin/st run "$BASE/api/schema/" \
     --checks all --max-examples "$MAX_EXAMPLES" --seed "$SEED" --workers "$WORKERS" \
     --header "Authorization: Token $key" --output-sanitize true \
+    --exclude-operation-id auth_tokens_destroy \
     || status=1
 done
 if [ "$status" -ne 0 ]; then

@@ -10,8 +10,9 @@ import factory
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from accounts.models import Team, User
+from accounts.models import ApiToken, Team, User
 from accounts.roles import GROUP_NAMES, Role
+from accounts.services import token_create
 from complaints import services, workflow
 from complaints.models import Complaint, Customer, EventType, RootCause
 from complaints.states import Stage, Transition
@@ -53,6 +54,19 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     phone = "+31 6 1234 5678"
     customer_number = factory.Sequence(lambda n: f"C{n:06d}")
     language = "nl"
+
+
+def api_key(user: User, *, used_now: bool = True, name: str = "tests") -> str:
+    """The key of a new API token of ``user``.
+
+    ``used_now``: its use is already noted for this hour, so that a request with it writes
+    nothing (a token's first use in an hour writes its ``last_used``; query counts count the
+    request alone).
+    """
+    token, key = token_create(user=user, name=name)
+    if used_now:
+        ApiToken.objects.filter(pk=token.pk).update(last_used=timezone.now())
+    return key
 
 
 def root_cause(code: str = "billing-incorrect-amount") -> RootCause:

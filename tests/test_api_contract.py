@@ -27,6 +27,7 @@ ID_ROUTES = [
     ("get", "/api/corrective-actions/{}/"),
     ("get", "/api/root-cause-reports/{}/"),
     ("get", "/api/agent-figures/{}/"),
+    ("delete", "/api/auth/tokens/{}/"),
 ]
 
 
@@ -369,7 +370,7 @@ def test_the_refusals_found_as_admin_are_documented(schema):
     assert "409" in paths["/api/customers/{id}/"]["patch"]["responses"]  # erased customer
     for path, item in paths.items():
         if path == "/api/auth/token/":
-            continue  # DRF's own view, which also reads a login form (documented as such)
+            continue  # the login, which also reads a login form as DRF's did (documented so)
         for method, operation in item.items():
             body = operation.get("requestBody", {}).get("content", {})
             assert set(body) <= {"application/json"}, (method, path)

@@ -95,13 +95,14 @@ def test_admin_shows_audit_events_read_only(client, agent):
 
 
 def test_a_token_users_language_setting_beats_the_browsers(agent):
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
+
+    from tests.factories import api_key
 
     agent.language = "en"
     agent.save()
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=agent).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(agent)}")
 
     response = client.post("/api/complaints/", {}, format="json", HTTP_ACCEPT_LANGUAGE="nl")
 

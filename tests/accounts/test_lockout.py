@@ -12,10 +12,9 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.test import Client, override_settings
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 
 PASSWORD = "secret-pass-123"  # the factories' password
 LIMIT = settings.AXES_FAILURE_LIMIT
@@ -165,7 +164,7 @@ def test_the_token_endpoint_locks_through_authenticate_and_answers_json(agent):
     right = api.post("/api/auth/token/", {"username": "anna", "password": PASSWORD}, format="json")
     assert right.status_code == 429
     assert right.json()["code"] == "locked_out"
-    assert not Token.objects.filter(user=agent).exists()
+    assert not ApiToken.objects.filter(user=agent).exists()
 
     # The web login of the same user from the same address is locked as well.
     assert _sign_in(_web("10.0.0.1"), "anna", PASSWORD).status_code == 429

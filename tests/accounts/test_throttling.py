@@ -13,12 +13,12 @@ import pytest
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 from config.env import cache_from_url, envrate
+from tests.factories import api_key
 
 RATES = {"anon": "3/minute", "user": "3/minute", "sign_in": "2/minute"}
 
@@ -35,8 +35,7 @@ def rates(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
 
 def _token_client(user: User, address: str = "10.0.0.1") -> APIClient:
     client = APIClient(REMOTE_ADDR=address, HTTP_ACCEPT_LANGUAGE="en")
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
     return client
 
 
@@ -92,7 +91,7 @@ def test_the_token_endpoint_has_its_own_stricter_rate_per_address(rates, agent):
         assert client.post("/api/auth/token/", body, format="json").status_code == 400
     right = {"username": "anna", "password": "secret-pass-123"}
     _assert_throttled(client.post("/api/auth/token/", right, format="json"))
-    assert not Token.objects.filter(user=agent).exists()
+    assert not ApiToken.objects.filter(user=agent).exists()
     other = APIClient(REMOTE_ADDR="10.0.0.2").post("/api/auth/token/", right, format="json")
     assert other.status_code == 200
 

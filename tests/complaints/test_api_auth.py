@@ -9,12 +9,12 @@ import pytest
 from django.http import HttpRequest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from accounts.models import User
+from accounts.models import ApiToken, User
+from accounts.tokens import key_digest
 from complaints.models import Complaint, Customer
-from tests.factories import CustomerFactory, make_complaint
+from tests.factories import CustomerFactory, api_key, make_complaint
 
 PASSWORD = "secret-pass-123"  # the factories' password
 
@@ -40,6 +40,8 @@ EXPECTED = {
     "complaint-timeline",
     "rootcause-list",
     "rootcause-detail",
+    "api-token-list",
+    "api-token-detail",
 }
 
 
@@ -137,7 +139,10 @@ def test_a_token_is_obtained_with_username_and_password_and_opens_the_api(api, a
     )
     assert response.status_code == 200
     token = response.json()["token"]
-    assert Token.objects.get(user=agent).key == token
+    # Only the key's digest is kept, never the key.
+    stored = ApiToken.objects.get(user=agent)
+    assert stored.digest == key_digest(token) != token
+    assert response.json()["id"] == stored.pk
 
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
@@ -152,7 +157,7 @@ def test_no_token_for_a_wrong_password(api, agent):
     response = api.post("/api/auth/token/", {"username": "anna", "password": "wrong"})
     assert response.status_code == 400
     assert "token" not in response.json()
-    assert not Token.objects.filter(user=agent).exists()
+    assert not ApiToken.objects.filter(user=agent).exists()
 
 
 def test_the_token_endpoint_only_accepts_post(api, db):
@@ -162,7 +167,10 @@ def test_the_token_endpoint_only_accepts_post(api, db):
 def test_an_unknown_token_is_refused(db):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef0123456789abcdef01234567")
-    assert client.get("/api/me/").status_code in (401, 403)
+    response = client.get("/api/me/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert response.json() == {"detail": "Invalid token."}
 
 
 def test_a_token_brings_its_user_as_the_orm_would_with_the_team_at_hand(agent, outsider):
@@ -173,31 +181,36 @@ def test_a_token_brings_its_user_as_the_orm_would_with_the_team_at_hand(agent, o
 
     agent.last_login = timezone.now()
     agent.save()
-    token = Token.objects.create(user=agent)
-    found = token_user(token.key)
+    key = api_key(agent)
+    found = token_user(key)
     assert found is not None
     user, got = found
     expected = User.objects.get(pk=agent.pk)
     for field in User._meta.concrete_fields:
         assert getattr(user, field.attname) == getattr(expected, field.attname), field.name
+    stored = ApiToken.objects.get(digest=key_digest(key))
+    for field in ApiToken._meta.concrete_fields:
+        assert getattr(got, field.attname) == getattr(stored, field.attname), field.name
     assert timezone.is_aware(user.date_joined)
     assert timezone.is_aware(got.created)
-    assert (got.key, got.created) == (token.key, Token.objects.get(key=token.key).created)
+    assert timezone.is_aware(got.expires)
     with CaptureQueriesContext(connection) as queries:
         assert user.team is not None
         assert user.team.name == "Klantenservice Noord"
         assert got.user is user
     assert len(queries.captured_queries) == 0
     assert token_user("0" * 40) is None
+    assert token_user(key[:-1] + ("A" if key[-1] != "A" else "B")) is None  # same prefix
 
 
 def test_a_token_of_an_inactive_user_is_refused(agent):
-    token = Token.objects.create(user=agent)
+    key = api_key(agent)
     User.objects.filter(pk=agent.pk).update(is_active=False)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     response = client.get("/api/me/")
-    assert response.status_code in (401, 403)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
     assert response.json()["detail"] in {
         "User inactive or deleted.",
         "Gebruiker is niet actief of verwijderd.",

@@ -12,7 +12,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.backends import clear_permission_cache
@@ -35,6 +34,7 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
     advance,
+    api_key,
     make_complaint,
     root_cause,
     step_data,
@@ -86,8 +86,7 @@ def snapshot(complaint: Complaint) -> dict[str, Any]:
 def token_client(user: User) -> APIClient:
     """A client that logs in with a token on every request, as an integration would."""
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
     return client
 
 

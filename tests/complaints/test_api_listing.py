@@ -10,7 +10,6 @@ import pytest
 from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -26,6 +25,7 @@ from tests.factories import (
     CustomerFactory,
     UserFactory,
     advance,
+    api_key,
     make_complaint,
     root_cause,
     step_data,
@@ -211,7 +211,7 @@ def test_the_list_query_picks_what_the_selector_picks(spread):
 
 def _client(user: User) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
     return client
 
 
