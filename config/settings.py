@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
-from config.env import database_from_url, envbool, envint, envlist, envrates, envstr
+from config.env import database_from_url, envbool, envfloat, envint, envlist, envrates, envstr
 
 django_stubs_ext.monkeypatch()  # lets admin.ModelAdmin[Model] etc. be subscripted at runtime
 
@@ -321,13 +321,36 @@ ROOT_CAUSE_REPORT_RECIPIENTS = envlist("ROOT_CAUSE_REPORT_RECIPIENTS", [])
 CORRECTIVE_ACTION_EFFECT_DAYS = envint("CORRECTIVE_ACTION_EFFECT_DAYS", 90)
 
 # --- Logging ----------------------------------------------------------------------------------
+# One line per record: JSON (time, level, logger, message, request_id, user_id and the record's
+# extra fields) for a log collector, or text for a person reading a terminal.
+LOG_FORMAT = (envstr("LOG_FORMAT") or ("text" if DEBUG else "json")).strip().lower()
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
+# One line per answered request (method, path without its query, status, view, duration).
+LOG_REQUESTS = envbool("LOG_REQUESTS", True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"work": {"()": "ops.context.RequestContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        },
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(user_id)s] %(message)s"
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["work"], "formatter": LOG_FORMAT}
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    # WeasyPrint and fontTools narrate every PDF step at INFO; only their problems matter.
     "loggers": {
+        # Django's own console handler (DEBUG only) would print its records a second time.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # WeasyPrint and fontTools narrate every PDF step at INFO; only their problems matter.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
@@ -340,7 +363,29 @@ LOGGING = {
 # (settings of the tokens track go here)
 
 # --- Operations: health, readiness, structured logs, errors, metrics [track: ops] ----------
-# (settings of the ops track go here)
+# First of all: it answers /health/, /ready/ and /metrics itself (no session, login, lockout,
+# throttle, CSRF, host or HTTPS redirect), and gives every other request its X-Request-ID.
+MIDDLEWARE.insert(0, "ops.middleware.RequestMiddleware")
+# /ready/ fails when the oldest due job or unsent email has waited longer than this (0: never).
+READY_MAX_DUE_AGE_SECONDS = envint("READY_MAX_DUE_AGE_SECONDS", 600)
+READY_MAX_EMAIL_AGE_SECONDS = envint("READY_MAX_EMAIL_AGE_SECONDS", 600)
+READY_BROKER_TIMEOUT_SECONDS = envfloat("READY_BROKER_TIMEOUT_SECONDS", 2.0)
+# /metrics (Prometheus); with a token, only for "Authorization: Bearer <token>".
+METRICS_ENABLED = envbool("METRICS_ENABLED", True)
+METRICS_TOKEN = envstr("METRICS_TOKEN") or ""
+# The worker logs through LOGGING above (ops.tasks answers Celery's setup_logging).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Error reporting, only with a DSN (web processes and workers alike).
+SENTRY_DSN = envstr("SENTRY_DSN") or ""
+if SENTRY_DSN:
+    from ops.sentry import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=envstr("SENTRY_ENVIRONMENT") or ("development" if DEBUG else "production"),
+        release=envstr("SENTRY_RELEASE") or "",
+        traces_sample_rate=envfloat("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+    )
 
 # --- Background work: CSV imports as tasks, stuck letters [track: background] --------------
 # (settings of the background track go here)
