@@ -8,6 +8,7 @@ the log, which only operators read.
 from __future__ import annotations
 
 import logging
+import math
 import os
 from collections.abc import Callable
 from datetime import datetime
@@ -53,7 +54,7 @@ def check_broker() -> Result:
             transport_options=transport_options
             | {"socket_connect_timeout": timeout, "socket_timeout": timeout},
         ) as broker:
-            broker.ensure_connection(max_retries=0, timeout=timeout)  # one attempt, no retries
+            broker.ensure_connection(max_retries=0, timeout=math.ceil(timeout))  # once, no retry
             if broker.transport_cls == "filesystem":
                 for key in ("data_folder_in", "data_folder_out"):
                     if not os.access(transport_options.get(key, "."), os.W_OK | os.X_OK):

@@ -28,7 +28,7 @@ from tests.promises.cluster import ROOT, Cluster, running, wait_until
 @pytest.fixture
 def json_log() -> Iterator[io.StringIO]:
     """The project's LOGGING with LOG_FORMAT=json, its console writing into a buffer."""
-    config = copy.deepcopy(settings.LOGGING)
+    config: dict = copy.deepcopy(settings.LOGGING)
     config["handlers"]["console"]["formatter"] = "json"
     logging.config.dictConfig(config)
     buffer = io.StringIO()
