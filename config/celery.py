@@ -7,6 +7,8 @@ import os
 
 from celery import Celery
 
+import ops.tasks  # noqa: F401  (connects the signals that carry the request id and set up logging)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("klachtwijzer")

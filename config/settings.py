@@ -21,6 +21,7 @@ from config.env import (
     cache_from_url,
     database_from_url,
     envbool,
+    envfloat,
     envint,
     envlist,
     envrate,
@@ -330,13 +331,36 @@ ROOT_CAUSE_REPORT_RECIPIENTS = envlist("ROOT_CAUSE_REPORT_RECIPIENTS", [])
 CORRECTIVE_ACTION_EFFECT_DAYS = envint("CORRECTIVE_ACTION_EFFECT_DAYS", 90)
 
 # --- Logging ----------------------------------------------------------------------------------
+# One line per record: JSON (time, level, logger, message, request_id, user_id and the record's
+# extra fields) for a log collector, or text for a person reading a terminal.
+LOG_FORMAT = (envstr("LOG_FORMAT") or ("text" if DEBUG else "json")).strip().lower()
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
+# One line per answered request (method, path without its query, status, view, duration).
+LOG_REQUESTS = envbool("LOG_REQUESTS", True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"work": {"()": "ops.context.RequestContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        },
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(user_id)s] %(message)s"
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["work"], "formatter": LOG_FORMAT}
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    # WeasyPrint and fontTools narrate every PDF step at INFO; only their problems matter.
     "loggers": {
+        # Django's own console handler (DEBUG only) would print its records a second time.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # WeasyPrint and fontTools narrate every PDF step at INFO; only their problems matter.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
@@ -446,7 +470,29 @@ if TOKEN_TTL_DAYS < 1 or TOKEN_LAST_USED_EVERY_SECONDS < 0:
     )
 
 # --- Operations: health, readiness, structured logs, errors, metrics [track: ops] ----------
-# (settings of the ops track go here)
+# First of all: it answers /health/, /ready/ and /metrics itself (no session, login, lockout,
+# throttle, CSRF, host or HTTPS redirect), and gives every other request its X-Request-ID.
+MIDDLEWARE.insert(0, "ops.middleware.RequestMiddleware")
+# /ready/ fails when the oldest due job or unsent email has waited longer than this (0: never).
+READY_MAX_DUE_AGE_SECONDS = envint("READY_MAX_DUE_AGE_SECONDS", 600)
+READY_MAX_EMAIL_AGE_SECONDS = envint("READY_MAX_EMAIL_AGE_SECONDS", 600)
+READY_BROKER_TIMEOUT_SECONDS = envfloat("READY_BROKER_TIMEOUT_SECONDS", 2.0)
+# /metrics (Prometheus); with a token, only for "Authorization: Bearer <token>".
+METRICS_ENABLED = envbool("METRICS_ENABLED", True)
+METRICS_TOKEN = envstr("METRICS_TOKEN") or ""
+# The worker logs through LOGGING above (ops.tasks answers Celery's setup_logging).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Error reporting, only with a DSN (web processes and workers alike).
+SENTRY_DSN = envstr("SENTRY_DSN") or ""
+if SENTRY_DSN:
+    from ops.sentry import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=envstr("SENTRY_ENVIRONMENT") or ("development" if DEBUG else "production"),
+        release=envstr("SENTRY_RELEASE") or "",
+        traces_sample_rate=envfloat("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+    )
 
 # --- Background work: CSV imports as tasks, stuck letters [track: background] --------------
 # A CSV import runs as a job (reports.import_jobs): the upload is refused above IMPORT_MAX_BYTES;

@@ -85,3 +85,25 @@ def test_what_every_app_shares_depends_on_no_app_but_accounts(path):
         if name.split(".")[0] in {"complaints", "reports", "config"}
     ]
     assert refused == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*modules_under("accounts"), *modules_under("complaints"), *modules_under("reports")],
+    ids=lambda path: str(path.relative_to(ROOT)),
+)
+def test_no_app_imports_the_operations_wiring(path):
+    """``ops`` (probes, logs, metrics) reads the apps; the apps never lean on it."""
+    assert [name for name in imported_modules(path) if name.split(".")[0] == "ops"] == []
+
+
+@pytest.mark.parametrize("path", modules_under("ops"), ids=lambda path: path.name)
+def test_the_operations_wiring_reads_only_the_backlog_of_the_apps(path):
+    refused = [
+        name
+        for name in imported_modules(path)
+        if name.split(".")[0] in {"complaints", "reports", "accounts"}
+        and name != "complaints.scheduling.backlog"
+        and name != "complaints.scheduling"  # from complaints.scheduling import backlog
+    ]
+    assert refused == []

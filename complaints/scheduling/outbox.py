@@ -224,4 +224,6 @@ def send_pending(*, max_seconds: float = 50.0, chunk: int = 100) -> int:
         if not pending:
             break
         after = pending[-1]["pk"]
+    if sent:
+        log.info("outbox: %d emails sent", sent, extra={"emails_sent": sent})
     return sent

@@ -188,6 +188,9 @@ def test_an_administrator_unlocks_by_deleting_the_attempt_in_the_admin(agent, ad
     assert _signed_in(client)
 
 
+# The marker, not only the fixture: the user comes by getfixturevalue, which pytest-django cannot
+# see when it orders the tests (database tests before the transactional ones).
+@pytest.mark.django_db
 @pytest.mark.parametrize("role_user", ["agent", "manager", "quality"])
 def test_only_administrators_see_the_attempts(request, role_user):
     user: User = request.getfixturevalue(role_user)
