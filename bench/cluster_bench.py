@@ -57,7 +57,7 @@ import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,6 +123,11 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def listens(port: int) -> bool:
+    socket.create_connection(("127.0.0.1", port), 1).close()
+    return True
 
 
 def wait_for(condition: Any, *, timeout: float, what: str, procs: Processes) -> None:
@@ -536,8 +541,12 @@ class Client:
     conn: http.client.HTTPConnection | None = None
     error: BaseException | None = None
 
-    NEXT = {"received": "understand", "understood": "apologise", "apologised": "solve"}
-    STEP_DATA = {
+    NEXT: ClassVar[dict[str, str]] = {
+        "received": "understand",
+        "understood": "apologise",
+        "apologised": "solve",
+    }
+    STEP_DATA: ClassVar[dict[str, dict[str, Any]]] = {
         "understand": {
             "emotion": "frustrated",
             "intensity": 3,
@@ -698,7 +707,7 @@ def start_cluster(procs: Processes, options: Options, env: dict[str, str]) -> tu
     print("Starting PgBouncer, 2 web nodes, HAProxy, 2 workers, beat")
     pgbouncer = start_pgbouncer(procs, options)
     wait_for(
-        lambda: socket.create_connection(("127.0.0.1", pgbouncer), 1).close() is None,
+        lambda: listens(pgbouncer),
         timeout=20,
         what="PgBouncer",
         procs=procs,
@@ -722,7 +731,7 @@ def start_cluster(procs: Processes, options: Options, env: dict[str, str]) -> tu
         procs=procs,
     )
     wait_for(
-        lambda: len(app.control.ping(timeout=1.0)) == 2,
+        lambda: len(app.control.ping(timeout=1.0) or []) == 2,
         timeout=90,
         what="two workers",
         procs=procs,
@@ -863,7 +872,9 @@ def email_figures(mail: MailServer) -> Emails:
     from complaints.models import EmailState, OutgoingEmail
 
     received = mail.counts()
-    rows = list(OutgoingEmail.objects.values("pk", "key", "state"))
+    rows: list[dict[str, Any]] = [
+        dict(row) for row in OutgoingEmail.objects.values("pk", "key", "state")
+    ]
 
     def arrived(row: dict[str, Any]) -> int:
         return received[f"<{row['key']}.{row['pk']}@klachtwijzer>"]
