@@ -185,3 +185,33 @@ def cache_from_url(url: str) -> dict[str, Any]:
     raise ImproperlyConfigured(
         f"CACHE_URL scheme {scheme!r} is not supported; use redis://host:port/db or leave it unset"
     )
+
+
+# Poolers that change what a Django connection may do. PgBouncer in transaction mode hands each
+# transaction to whichever server connection is free: a statement prepared on one is unknown on
+# the next (PgBouncer keeps prepared statements only from 1.21 on; Debian 12 has 1.18), and a
+# server-side cursor (a named cursor, Django's .iterator()) would outlive its transaction.
+POOLERS = {"pgbouncer-transaction"}
+
+
+def database_behind_pooler(database: dict[str, Any], pooler: str | None) -> dict[str, Any]:
+    """``database`` as it must be when ``pooler`` (DATABASE_POOLER) stands between Django and
+    PostgreSQL: for ``pgbouncer-transaction`` no prepared statements and no server-side
+    cursors. Empty or ``none``: unchanged."""
+    name = (pooler or "").strip().lower()
+    if name in {"", "none"}:
+        return database
+    if name not in POOLERS:
+        raise ImproperlyConfigured(
+            f"DATABASE_POOLER must be one of {', '.join(sorted(POOLERS))} or none, not {pooler!r}"
+        )
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(f"DATABASE_POOLER={pooler} needs a postgres:// DATABASE_URL")
+    return {
+        **database,
+        "OPTIONS": {**database["OPTIONS"], "prepare_threshold": None},
+        "DISABLE_SERVER_SIDE_CURSORS": True,
+        # A pooler restart (or its idle timeout) closes kept client connections: check one
+        # before reusing it instead of failing the request that picks it up.
+        "CONN_HEALTH_CHECKS": True,
+    }

@@ -533,6 +533,11 @@ MIDDLEWARE.insert(  # after the language is known, before authentication
 )
 
 # --- More than one machine: pooler, proxy, roles [track: cluster] --------------------------
-# (settings of the cluster track go here)
+# Behind PgBouncer in transaction mode (DATABASE_POOLER=pgbouncer-transaction): no prepared
+# statements, no server-side cursors (see config.env.database_behind_pooler and deploy/).
+# Imported here, not at the top, so that this section merges on its own.
+from config.env import database_behind_pooler  # noqa: E402
+
+DATABASES["default"] = database_behind_pooler(DATABASES["default"], envstr("DATABASE_POOLER"))
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # also creates VAR_DIR
