@@ -42,6 +42,9 @@ def test_quality_uploads_a_file_and_watches_the_job_finish(
     expect(page.get_by_test_id("imported")).to_have_text("3")
     expect(page.locator("#rejections")).to_contain_text("unknown root cause “nope”")
     expect(page.locator("#form-import-cancel")).to_have_count(0)
+    # The last swap fades the section back from a request's opacity (.htmx-request, 0.2 s):
+    # axe reads colours as they are painted, so it waits for the section to be opaque again.
+    expect(page.locator("#import-job-progress")).to_have_css("opacity", "1")
     check_a11y(page)
     page.get_by_role("link", name="Import historical complaints").click()
     expect(page.locator("#import-jobs")).to_contain_text("legacy.csv")
