@@ -457,6 +457,8 @@ def test_an_agent_has_no_token_admin(agent):
 # --- The data migration from DRF's tokens ---------------------------------------------------------
 
 
+# Outside a test transaction: SQLite's schema editor cannot run inside one.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_drf_tokens_become_hashed_tokens_and_the_old_table_goes(agent):
     migration = importlib.import_module("accounts.migrations.0007_tokens_from_drf")
     old_key = "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"  # DRF's format: 40 hex characters
@@ -495,6 +497,8 @@ def test_drf_tokens_become_hashed_tokens_and_the_old_table_goes(agent):
     assert me.json()["username"] == "anna"
 
 
+# Outside a test transaction: SQLite's schema editor cannot run inside one.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_data_migration_leaves_a_database_without_drf_tokens_alone(agent):
     migration = importlib.import_module("accounts.migrations.0007_tokens_from_drf")
     token_create(user=agent, name="CRM")
