@@ -128,6 +128,11 @@ def test_an_unknown_log_format_is_refused():
 
 
 # serialized_rollback: the roles and root causes the migrations wrote come back for later tests.
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: the worker is another process (set DATABASE_URL=postgres://…)",
+)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_task_caused_by_a_request_logs_the_same_request_id(tmp_path: Path, agent, monkeypatch):
     """POST a complaint: its acknowledgement email is sent by a real worker, whose log line
