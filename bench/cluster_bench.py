@@ -83,6 +83,9 @@ class Options:
     database_url: str
     broker_url: str
     keep: bool
+    # Whether a failed request that cannot be shown to have been in flight on the killed node
+    # fails the run (the full run), or is only reported (--smoke, in CI; see the README).
+    strict_failures: bool = True
 
 
 def parse_args(argv: list[str] | None = None) -> Options:
@@ -100,6 +103,12 @@ def parse_args(argv: list[str] | None = None) -> Options:
         "--smoke", action="store_true", help="20 s of load with 4 clients (CI: about a minute)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the logs' folder")
+    parser.add_argument(
+        "--lenient-failures",
+        action="store_true",
+        help="report failed requests not attributed to the killed node without failing the run "
+        "(implied by --smoke; nothing lost, doubled or left behind still fails it)",
+    )
     args = parser.parse_args(argv)
     if args.smoke:
         args.seconds, args.clients, args.promise_seconds, args.drain_timeout = 20.0, 4, 8.0, 60.0
@@ -116,6 +125,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         drain_timeout=args.drain_timeout,
         database_url=url,
         broker_url=os.environ.get("CELERY_BROKER_URL", DEFAULT_BROKER_URL),
+        strict_failures=not (args.smoke or args.lenient_failures),
         keep=args.keep,
     )
 
@@ -1004,10 +1014,16 @@ def report(options: Options, load: Load, drained: Drain, mail: MailServer, workd
             "same Message-ID, after EMAIL_RESEND_GRACE_SECONDS"
         )
     print(f"due work left behind: {drained.jobs_left} jobs, {drained.emails_left} emails")
+    unattributed = "failures not in flight on the killed node"
+    if others and not options.strict_failures:
+        print(
+            f"WARNING: {unattributed}: {len(others)} (not counted against this run: the open "
+            'question of the README\'s "Several machines"; a full run counts them)'
+        )
     problems = {
         name: count
         for name, count in {
-            "failures not in flight on the killed node": len(others),
+            unattributed: len(others) if options.strict_failures else 0,
             "complaints lost": lost,
             "emails sent twice": emails.twice,
             "emails lost": emails.lost,
