@@ -198,9 +198,28 @@ def _texts(obj: Any, fields: list[str]) -> dict[str, Any]:
 def _complaint_export(complaint: Complaint) -> dict[str, Any]:
     steps = {}
     for name, fields in (
-        ("understanding", ["emotion", "intensity", "acknowledgement", "recorded_at"]),
-        ("apology", ["apology", "apologised_at", "recorded_at"]),
-        ("solution", ["facts_summary", "next_steps", "promised_at", "wishes", "recorded_at"]),
+        (
+            "understanding",
+            [
+                "emotion",
+                "intensity",
+                "acknowledgement",
+                "acknowledgement_for_customer",
+                "recorded_at",
+            ],
+        ),
+        ("apology", ["apology", "apology_for_customer", "apologised_at", "recorded_at"]),
+        (
+            "solution",
+            [
+                "facts_summary",
+                "next_steps",
+                "next_steps_for_customer",
+                "promised_at",
+                "wishes",
+                "recorded_at",
+            ],
+        ),
     ):
         step = getattr(complaint, name, None)
         steps[name] = _texts(step, fields) if step is not None else None
@@ -381,9 +400,15 @@ def customer_erase(
                 "customer_contribution",
             ],
         )
-        _erase_texts(UnderstandingStep.objects.filter(**of_them), ["acknowledgement"])
-        _erase_texts(ApologyStep.objects.filter(**of_them), ["apology"])
-        _erase_texts(SolutionStep.objects.filter(**of_them), ["facts_summary", "next_steps"])
+        _erase_texts(
+            UnderstandingStep.objects.filter(**of_them),
+            ["acknowledgement", "acknowledgement_for_customer"],
+        )
+        _erase_texts(ApologyStep.objects.filter(**of_them), ["apology", "apology_for_customer"])
+        _erase_texts(
+            SolutionStep.objects.filter(**of_them),
+            ["facts_summary", "next_steps", "next_steps_for_customer"],
+        )
         _erase_texts(Interaction.objects.filter(**of_them), ["summary"])
         _erase_texts(OwnershipTransfer.objects.filter(**of_them), ["reason"])
 

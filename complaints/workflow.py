@@ -100,6 +100,11 @@ def _moment_not_in_future(
         errors.add(field, _("This moment cannot lie in the future."))
 
 
+def _given(**texts: str) -> dict[str, str]:
+    """The optional texts that were given, stripped (the audit trail records only those)."""
+    return {name: text.strip() for name, text in texts.items() if text and text.strip()}
+
+
 # --- 1. Show understanding ---------------------------------------------------------------------
 
 
@@ -110,9 +115,11 @@ def understand(
     emotion: str,
     intensity: int | None,
     acknowledgement: str,
+    acknowledgement_for_customer: str = "",
     now: datetime | None = None,
 ) -> Complaint:
-    """Record the emotion sensed and how it was acknowledged (begrip tonen)."""
+    """Record the emotion sensed and how it was acknowledged (begrip tonen), and, where the
+    note is not what a letter should say, the words meant for the customer."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock(complaint, actor=actor, transition=Transition.UNDERSTAND)
@@ -133,6 +140,7 @@ def understand(
             emotion=emotion,
             intensity=intensity,
             acknowledgement=acknowledgement.strip(),
+            acknowledgement_for_customer=(acknowledgement_for_customer or "").strip(),
             recorded_by=actor,
             recorded_at=now,
         )
@@ -150,7 +158,8 @@ def understand(
                 "emotion": emotion,
                 "intensity": intensity,
                 "acknowledgement": acknowledgement.strip(),
-            },
+            }
+            | _given(acknowledgement_for_customer=acknowledgement_for_customer),
         )
 
 
@@ -163,6 +172,7 @@ def apologise(
     actor: User,
     apology: str,
     apologised_at: datetime | None = None,
+    apology_for_customer: str = "",
     now: datetime | None = None,
 ) -> Complaint:
     """Record the apology for the inconvenience (sorry zeggen), also when not liable."""
@@ -179,6 +189,7 @@ def apologise(
         ApologyStep.objects.create(
             complaint=locked,
             apology=apology.strip(),
+            apology_for_customer=(apology_for_customer or "").strip(),
             apologised_at=apologised_at,
             recorded_by=actor,
             recorded_at=now,
@@ -189,7 +200,8 @@ def apologise(
             transition=Transition.APOLOGISE,
             event_type=EventType.APOLOGISED,
             at=now,
-            payload={"apology": apology.strip(), "apologised_at": apologised_at},
+            payload={"apology": apology.strip(), "apologised_at": apologised_at}
+            | _given(apology_for_customer=apology_for_customer),
         )
 
 
@@ -204,6 +216,7 @@ def solve(
     next_steps: str,
     promised_at: datetime | None,
     wishes: Iterable[str] = (),
+    next_steps_for_customer: str = "",
     now: datetime | None = None,
 ) -> Complaint:
     """Record the facts, the next steps and the moment promised to the customer (oplossen),
@@ -231,6 +244,7 @@ def solve(
             complaint=locked,
             facts_summary=facts_summary.strip(),
             next_steps=next_steps.strip(),
+            next_steps_for_customer=(next_steps_for_customer or "").strip(),
             promised_at=promised_at,
             wishes=served,
             recorded_by=actor,
@@ -256,7 +270,8 @@ def solve(
                 "next_steps": next_steps.strip(),
                 "promised_at": promised_at,
                 "wishes": served,
-            },
+            }
+            | _given(next_steps_for_customer=next_steps_for_customer),
         )
 
 

@@ -265,7 +265,14 @@ class UnderstandingSerializer(ModelSerializer):
 
     class Meta:
         model = UnderstandingStep
-        fields = ["emotion", "intensity", "acknowledgement", "recorded_by", "recorded_at"]
+        fields = [
+            "emotion",
+            "intensity",
+            "acknowledgement",
+            "acknowledgement_for_customer",
+            "recorded_by",
+            "recorded_at",
+        ]
         read_only_fields = fields
 
 
@@ -274,7 +281,7 @@ class ApologySerializer(ModelSerializer):
 
     class Meta:
         model = ApologyStep
-        fields = ["apology", "apologised_at", "recorded_by", "recorded_at"]
+        fields = ["apology", "apology_for_customer", "apologised_at", "recorded_by", "recorded_at"]
         read_only_fields = fields
 
 
@@ -287,6 +294,7 @@ class SolutionSerializer(ModelSerializer):
         fields = [
             "facts_summary",
             "next_steps",
+            "next_steps_for_customer",
             "promised_at",
             "wishes",
             "recorded_by",
@@ -428,15 +436,36 @@ class ComplaintUpdateSerializer(Serializer):
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
 
 
+FOR_CUSTOMER_HELP = (
+    "Optional: the sentence a letter to the customer says for this step, written to them "
+    "(u / you) in the company's voice (we). The note itself never goes into a letter; "
+    "without this, the letter uses a template sentence."
+)
+
+
 class UnderstandInputSerializer(Serializer):
     emotion = serializers.ChoiceField(choices=Emotion.choices)
     intensity = strict.IntegerField(min_value=1, max_value=5)
     acknowledgement = strict.CharField(max_length=limits.TEXT)
+    acknowledgement_for_customer = strict.CharField(
+        max_length=limits.TEXT,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=FOR_CUSTOMER_HELP,
+    )
 
 
 class ApologiseInputSerializer(Serializer):
     apology = strict.CharField(max_length=limits.TEXT)
     apologised_at = strict.DateTimeField(required=False)
+    apology_for_customer = strict.CharField(
+        max_length=limits.TEXT,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=FOR_CUSTOMER_HELP,
+    )
 
 
 class SolveInputSerializer(Serializer):
@@ -448,6 +477,13 @@ class SolveInputSerializer(Serializer):
         required=False,
         default=list,
         help_text="Optional: the real human wishes the solution serves.",
+    )
+    next_steps_for_customer = strict.CharField(
+        max_length=limits.TEXT,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=FOR_CUSTOMER_HELP,
     )
 
 

@@ -35,6 +35,11 @@ class UnderstandingStep(TriadStep):
         _("intensity"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     acknowledgement = models.TextField(_("how it was acknowledged"), max_length=limits.TEXT)
+    # What a letter to the customer says instead of the note above (empty: a template
+    # sentence for the emotion, never the note).
+    acknowledgement_for_customer = models.TextField(
+        _("acknowledgement, in words for the customer"), max_length=limits.TEXT, blank=True
+    )
 
     class Meta:
         verbose_name = _("understanding shown")
@@ -48,6 +53,9 @@ class ApologyStep(TriadStep):
         "complaints.Complaint", on_delete=models.CASCADE, related_name="apology"
     )
     apology = models.TextField(_("apology"), max_length=limits.TEXT)
+    apology_for_customer = models.TextField(
+        _("apology, in words for the customer"), max_length=limits.TEXT, blank=True
+    )
     apologised_at = models.DateTimeField(_("apologised at"))
 
     class Meta:
@@ -63,6 +71,9 @@ class SolutionStep(TriadStep):
     )
     facts_summary = models.TextField(_("facts summary"), max_length=limits.TEXT)
     next_steps = models.TextField(_("next steps"), max_length=limits.TEXT)
+    next_steps_for_customer = models.TextField(
+        _("what we did, in words for the customer"), max_length=limits.TEXT, blank=True
+    )
     promised_at = models.DateTimeField(_("promised moment"))
     wishes = models.JSONField(
         _("wishes served"),

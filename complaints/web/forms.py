@@ -205,6 +205,17 @@ class NewComplaintForm(WebForm):
 # --- The triad and the other steps -----------------------------------------------------------
 
 
+def _for_customer(label: str, help_text: str) -> forms.CharField:
+    """An optional text meant for the customer, beside a step's note."""
+    return forms.CharField(
+        max_length=limits.TEXT,
+        label=label,
+        required=False,
+        widget=_textarea(2),
+        help_text=help_text,
+    )
+
+
 class UnderstandForm(WebForm):
     emotion = forms.ChoiceField(label=_("Emotion sensed"), choices=_BLANK + Emotion.choices)
     intensity = forms.TypedChoiceField(
@@ -219,10 +230,25 @@ class UnderstandForm(WebForm):
         widget=_textarea(3),
         help_text=_("For example: “I understand that this makes you angry.”"),
     )
+    acknowledgement_for_customer = _for_customer(
+        _("In a letter to the customer"),
+        _(
+            "Optional: the sentence a letter says, written to the customer in the company's "
+            "voice, e.g. “We understand that it annoyed you to wait so long.” Without it the "
+            "letter uses a sentence of its own; your note above is never sent."
+        ),
+    )
 
 
 class ApologiseForm(WebForm):
     apology = forms.CharField(max_length=limits.TEXT, label=_("The apology"), widget=_textarea(3))
+    apology_for_customer = _for_customer(
+        _("In a letter to the customer"),
+        _(
+            "Optional: the apology as a letter says it, e.g. “We are sorry that your order "
+            "arrived damaged.” Without it the letter apologises in words of its own."
+        ),
+    )
     apologised_at = forms.DateTimeField(
         label=_("When you apologised"),
         required=False,
@@ -237,6 +263,13 @@ class SolveForm(WebForm):
     )
     next_steps = forms.CharField(
         max_length=limits.TEXT, label=_("The next steps"), widget=_textarea(3)
+    )
+    next_steps_for_customer = _for_customer(
+        _("What we did, in a letter to the customer"),
+        _(
+            "Optional: what a letter tells the customer we did, e.g. “We have sent you a new "
+            "lamp and stopped the collection.” Write “we”, not “I”."
+        ),
     )
     promised_at = forms.DateTimeField(
         label=_("Promised moment"),
