@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -27,7 +27,7 @@ from complaints.api.common import valid as _valid
 from complaints.api.renderers import HTMLRenderer, OneFormatNegotiation, PDFRenderer
 from complaints.api.serializers import ModelSerializer, UserSummarySerializer
 from complaints.coulance import letter_services, letters, selectors
-from complaints.models import CoulanceLetter
+from complaints.models import CoulanceLetter, LetterStatus
 
 _ERRORS = error_responses(
     "request or letter",
@@ -36,12 +36,25 @@ _ERRORS = error_responses(
 )
 
 
+class LetterReviewSerializer(serializers.Serializer[Any]):
+    missing = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What the text must still say before it may be sent (sending is refused).",
+    )
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What reads as notes or informal (emoji, “I” inside “we”, the customer in "
+        "the third person, very long sentences); these do not block sending.",
+    )
+
+
 class LetterSerializer(ModelSerializer):
     coulance_request = serializers.IntegerField(source="request_id", read_only=True)
     complaint = strict.CharField(source="request.complaint.reference", read_only=True)
     created_by = UserSummarySerializer(read_only=True)
     edited_by = UserSummarySerializer(read_only=True, allow_null=True)
     frozen_by = UserSummarySerializer(read_only=True, allow_null=True)
+    review = serializers.SerializerMethodField()
 
     class Meta:
         model = CoulanceLetter
@@ -65,8 +78,17 @@ class LetterSerializer(ModelSerializer):
             "send_attempts",
             "sent_at",
             "last_error",
+            "review",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(LetterReviewSerializer(allow_null=True))
+    def get_review(self, obj: CoulanceLetter) -> dict[str, list[str]] | None:
+        """A draft's review, in the reader's language; null once the letter is frozen."""
+        if obj.status != LetterStatus.DRAFT:
+            return None
+        missing, warnings = letters.review_draft(obj)
+        return {"missing": missing, "warnings": warnings}
 
 
 class LetterUpdateSerializer(serializers.Serializer[Any]):

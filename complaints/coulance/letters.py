@@ -19,6 +19,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from complaints.choices import Language
+from complaints.coulance import review
+from complaints.coulance.review import formal
 from complaints.models import Complaint, CoulanceKind, CoulanceLetter, CoulanceRequest
 from complaints.money import format_amount
 
@@ -53,6 +55,27 @@ APOLOGY_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Words of which a letter must keep at least one to still say that the gesture is goodwill.
+GOODWILL_WORDS: dict[str, tuple[str, ...]] = {
+    Language.DUTCH: ("coulance", "goodwill"),
+    Language.ENGLISH: ("goodwill", "coulance"),
+}
+
+
+# What tells the customer that the company is not liable (a letter saying so binds the
+# complaint's resolution: see selectors.coulance_letter_saying_not_liable).
+NOT_LIABLE_WORDS: dict[str, tuple[str, ...]] = {
+    Language.DUTCH: ("niet aansprakelijk", "geen erkenning van aansprakelijkheid"),
+    Language.ENGLISH: ("not liable", "not an admission of liability", "no admission of liability"),
+}
+
+
+def states_not_liable(text: str, language: str) -> bool:
+    """Whether ``text`` tells the customer that the company is not liable."""
+    plain = _plain(text)
+    return any(words in plain for words in NOT_LIABLE_WORDS.get(language, ()))
+
+
 def letter_language(complaint: Complaint) -> str:
     """The customer's language, Dutch when it is not one the letters are written in."""
     language = complaint.customer.language
@@ -60,10 +83,12 @@ def letter_language(complaint: Complaint) -> str:
 
 
 def _day(moment: datetime | date, language: str) -> str:
+    """The day as a letter writes it: "7 december 2026", "7 December 2026" (day, month, year
+    in both languages: the company writes from the Netherlands)."""
     if isinstance(moment, datetime):
         moment = timezone.localtime(moment).date()
     with translation.override(language):
-        return formats.date_format(moment, "DATE_FORMAT")
+        return formats.date_format(moment, "j F Y")
 
 
 def _gesture_words(request: CoulanceRequest, language: str) -> tuple[str, str]:
@@ -73,7 +98,14 @@ def _gesture_words(request: CoulanceRequest, language: str) -> tuple[str, str]:
 
 
 def draft_context(request: CoulanceRequest, *, language: str) -> dict[str, Any]:
-    """What the letter says, taken from the complaint's own record and the approved request."""
+    """What the letter says, from the complaint's record and the approved request.
+
+    Only what was written for the customer is passed on: the words for the customer the agent
+    gave with each triad step (empty: the template writes its own sentence, never the note),
+    the customer's contribution, and the complaint's subject; each without emoji or shouting
+    marks. The internal notes (how it was acknowledged, the facts, the next steps, the
+    resolution) stay out of the letter.
+    """
     complaint = request.complaint
     understanding = getattr(complaint, "understanding", None)
     apology = getattr(complaint, "apology", None)
@@ -81,20 +113,23 @@ def draft_context(request: CoulanceRequest, *, language: str) -> dict[str, Any]:
     return {
         "customer_name": complaint.customer.name,
         "reference": complaint.reference,
-        "subject": complaint.subject,
+        "subject": formal(complaint.subject),
         "received_on": _day(complaint.received_at, language),
-        "understanding": understanding.acknowledgement if understanding else "",
-        "apology": apology.apology if apology else "",
-        "apologised_on": _day(apology.apologised_at, language) if apology else "",
-        "facts_summary": solution.facts_summary if solution else "",
-        "next_steps": solution.next_steps if solution else "",
-        "resolution_summary": complaint.resolution_summary,
+        "emotion": understanding.emotion if understanding else "",
+        "understanding": formal(understanding.acknowledgement_for_customer)
+        if understanding
+        else "",
+        "apology": formal(apology.apology_for_customer) if apology else "",
+        "done": formal(solution.next_steps_for_customer) if solution else "",
         # Asked for with the request; the complaint's own (set at resolve) when it was not.
-        "customer_contribution": request.customer_contribution or complaint.customer_contribution,
+        "customer_contribution": formal(
+            request.customer_contribution or complaint.customer_contribution
+        ),
         "kind": request.kind,
-        "gesture": " ".join(part for part in _gesture_words(request, language) if part),
-        "description": request.description,
-        "amount": format_amount(request.amount, request.currency, language),
+        "gesture": formal(" ".join(part for part in _gesture_words(request, language) if part)),
+        "amount": format_amount(request.amount, request.currency, language)
+        if request.amount
+        else "",
         "agent_name": str(complaint.owner),
         "company_name": settings.COMPANY_NAME,
     }
@@ -138,7 +173,29 @@ def missing_essentials(request: CoulanceRequest, text: str, language: str) -> li
         missing.append(
             _("The letter no longer apologises: say sorry for the inconvenience, as the draft did.")
         )
+    goodwill = GOODWILL_WORDS.get(language, GOODWILL_WORDS[Language.DUTCH])
+    if not any(word in plain for word in goodwill):
+        missing.append(
+            _(
+                "The letter no longer says that the gesture is goodwill (“%(word)s”), not an "
+                "admission of liability."
+            )
+            % {"word": goodwill[0]}
+        )
     return missing
+
+
+def review_draft(letter: CoulanceLetter) -> tuple[list[str], list[str]]:
+    """``(missing, warnings)`` for a draft as sending would judge it: what blocks sending, and
+    what only reads badly (in the reader's language)."""
+    missing = missing_essentials(letter.request, letter.body, letter.language)
+    advice = review.warnings(
+        letter.body,
+        language=letter.language,
+        customer_name=letter.request.complaint.customer.name,
+        subject=letter.subject,
+    )
+    return missing, advice
 
 
 def render_draft(request: CoulanceRequest) -> tuple[str, str, str]:

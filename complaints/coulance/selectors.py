@@ -9,11 +9,13 @@ from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
 from accounts.models import User
+from complaints.coulance import letters
 from complaints.models import (
     Complaint,
     CoulanceLetter,
     CoulanceRequest,
     CoulanceStatus,
+    LetterStatus,
 )
 from complaints.selectors import complaint_visible
 
@@ -139,3 +141,25 @@ def coulance_letter_get_for_user(*, user: User, pk: int) -> CoulanceLetter:
     if letter is None:
         raise Http404
     return letter
+
+
+def coulance_letter_saying_not_liable(*, complaint: Complaint) -> CoulanceLetter | None:
+    """The letter on ``complaint`` that has told the customer the company is not liable, if
+    one has: of each request, the newest version that is sent or on its way. A newer version
+    that no longer says so (a correction) clears it; a draft or a failed letter says nothing
+    to the customer."""
+    frozen = (
+        CoulanceLetter.objects.filter(
+            request__complaint=complaint,
+            status__in=[LetterStatus.QUEUED, LetterStatus.SENDING, LetterStatus.SENT],
+        )
+        .select_related("request")
+        .order_by("request_id", "-version")
+    )
+    newest: dict[int, CoulanceLetter] = {}
+    for letter in frozen:
+        newest.setdefault(letter.request_id, letter)
+    for letter in newest.values():
+        if letters.states_not_liable(letter.body, letter.language):
+            return letter
+    return None

@@ -129,10 +129,10 @@ def _letter_page(
         )
     versions = list(coulance_selectors.coulance_letters(coulance_request=letter.request))
     # The stored text as sending would judge it, so the agent sees a refusal coming.
-    missing = (
-        letters.missing_essentials(letter.request, letter.body, letter.language)
+    missing, warnings = (
+        letters.review_draft(letter)
         if may_work and letter.status == LetterStatus.DRAFT
-        else []
+        else ([], [])
     )
     return render(
         request,
@@ -144,6 +144,7 @@ def _letter_page(
             "form": form if may_work else None,
             "may_work": may_work,
             "missing_essentials": missing,
+            "letter_warnings": warnings,
             "newest": not versions or letter.pk == versions[-1].pk,
         },
         status=status,
