@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import base64
 import io
+from io import StringIO
 
 import pypdf
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
@@ -333,3 +335,27 @@ def test_only_one_letterhead_exists_and_it_is_never_deleted(staff, head):
     assert Letterhead.objects.count() == 1
     with transaction.atomic(), pytest.raises(IntegrityError):
         Letterhead.objects.create(id=2, company_name="Tweede", updated_at=head.updated_at)
+
+
+# --- The demo -------------------------------------------------------------------------------------
+
+
+def test_the_demo_ships_a_neutral_letterhead_with_a_logo_drawn_at_seed_time(db):
+    call_command("seed_demo", stdout=StringIO())
+
+    row = Letterhead.objects.get()
+    assert row.company_name == "Klachtwijzer Demo B.V."
+    assert "KvK 00000000" in row.footer
+    assert logo_read(io.BytesIO(bytes(row.logo or b""))) == (bytes(row.logo or b""), "image/png")
+    letter = CoulanceLetter.objects.filter(
+        request__complaint__customer__customer_number__startswith="DEMO-"
+    ).first()
+    assert letter is not None
+    html = letters.render_html(letter)
+    assert "Klachtwijzer Demo B.V." in html
+    assert 'src="data:image/png;base64,' in html
+
+    # A second run keeps what an administrator set meanwhile.
+    Letterhead.objects.update(company_name="Eigen Naam")
+    call_command("seed_demo", stdout=StringIO())
+    assert Letterhead.objects.get().company_name == "Eigen Naam"
