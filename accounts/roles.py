@@ -80,6 +80,10 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "reports.view_correctiveactionevent",
         "reports.view_rootcausereport",
         "reports.view_importrun",
+        # The letterhead on the letters: set once, then changed (never deleted).
+        "complaints.view_letterhead",
+        "complaints.add_letterhead",
+        "complaints.change_letterhead",
         # Privacy: a customer's data exported or erased on request, and who looked at it.
         "complaints.handle_personal_data",
         "complaints.view_dataaccess",

@@ -25,12 +25,14 @@ CURRENCY = 3  # an ISO 4217 code
 # Contact details.
 EMAIL = 254  # RFC 5321's longest forward path, as Django's EmailField
 PHONE = 40
+POSTAL_ADDRESS = 500  # the company's postal address on its letterhead, several lines
 CUSTOMER_NUMBER = 40
 
 # What people write.
 TEXT = 10_000  # facts, summaries, acknowledgement, apology, next steps, assessments
 NOTE = 5_000  # notes, reasons, comments
 LETTER = 50_000  # a goodwill letter's text (drafted from the record, which holds TEXT fields)
+LETTER_FOOTER = 500  # the letterhead's footer: chamber of commerce number, phone, website
 SURVEY_COMMENT = 2_000  # what the customer writes in the follow-up survey
 
 # List lengths.

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from common.errors import DomainError, InvalidData
 from complaints import privacy, services
+from complaints.coulance import letterhead_admin  # noqa: F401 (registers the letterhead's admin)
 from complaints.models import (
     AccessKind,
     AccessVia,

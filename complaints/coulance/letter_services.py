@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from common.errors import ErrorCollector, TransitionNotAllowed
 from complaints import events, policies
-from complaints.coulance import letters, services
+from complaints.coulance import letterhead, letters, services
 from complaints.models import (
     CoulanceLetter,
     CoulanceRequest,
@@ -182,7 +182,9 @@ def coulance_letter_send(
                 errors.add("body", missing)
         errors.raise_if_any()
         if not again:
-            pdf = letters.render_pdf(locked, dated=now)
+            head = letterhead.current_letterhead()
+            locked.letterhead = head.frozen()  # a retry's email shows what the PDF shows
+            pdf = letters.render_pdf(locked, dated=now, letterhead=head)
             locked.pdf = pdf
             locked.content_hash = hashlib.sha256(pdf).hexdigest()
             locked.frozen_by, locked.frozen_at = actor, now
@@ -239,10 +241,11 @@ def message_id(letter: CoulanceLetter) -> str:
 
 
 def letter_email(letter: CoulanceLetter) -> EmailMessage:
-    """The email that carries a frozen letter: its text as the body, its PDF attached."""
+    """The email that carries a frozen letter: its text and the letterhead it was sent with
+    (after the "-- " signature separator) as the body, its PDF attached."""
     message = EmailMessage(
         subject=letter.subject,
-        body=letter.body,
+        body=f"{letter.body.rstrip()}\n\n{letterhead.signature(letterhead.letterhead_of(letter))}",
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[letter.recipient],
         # The same on every attempt: a receiving server that drops repeated Message-IDs shows

@@ -13,13 +13,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from complaints.choices import Language
 from complaints.coulance import review
+from complaints.coulance.letterhead import LetterheadData, current_letterhead, letterhead_of
 from complaints.coulance.review import formal
 from complaints.models import Complaint, CoulanceKind, CoulanceLetter, CoulanceRequest
 from complaints.money import format_amount
@@ -131,7 +131,7 @@ def draft_context(request: CoulanceRequest, *, language: str) -> dict[str, Any]:
         if request.amount
         else "",
         "agent_name": str(complaint.owner),
-        "company_name": settings.COMPANY_NAME,
+        "company_name": current_letterhead().company_name,
     }
 
 
@@ -208,29 +208,43 @@ def render_draft(request: CoulanceRequest) -> tuple[str, str, str]:
     return language, " ".join(subject.split()), body.strip() + "\n"
 
 
-def render_html(letter: CoulanceLetter, *, dated: datetime | None = None) -> str:
-    """The letter as an HTML page (for the preview and the PDF), dated when it was frozen."""
+def render_html(
+    letter: CoulanceLetter,
+    *,
+    dated: datetime | None = None,
+    letterhead: LetterheadData | None = None,
+) -> str:
+    """The letter as an HTML page (for the preview and the PDF), dated when it was frozen,
+    under ``letterhead`` (by default the one it was sent with, or the current one for a draft;
+    ``letters/letterhead.html`` lays it out)."""
     complaint = letter.request.complaint
     moment = dated or letter.frozen_at or timezone.now()
+    head = letterhead or letterhead_of(letter)
     context = {
+        "letterhead": head,
         "subject": letter.subject,
         "body": letter.body,
         "version": letter.version,
         "reference": complaint.reference,
         "customer_name": complaint.customer.name,
         "customer_email": complaint.customer.email,
-        "company_name": settings.COMPANY_NAME,
+        "company_name": head.company_name,
         "dated": _day(moment, letter.language),
     }
     with translation.override(letter.language):
         return render_to_string(f"{TEMPLATE_DIR}/{letter.language}/coulance.html", context)
 
 
-def render_pdf(letter: CoulanceLetter, *, dated: datetime | None = None) -> bytes:
+def render_pdf(
+    letter: CoulanceLetter,
+    *,
+    dated: datetime | None = None,
+    letterhead: LetterheadData | None = None,
+) -> bytes:
     """The letter as a PDF (WeasyPrint; imported here, once per process, when first needed)."""
     from weasyprint import HTML
 
-    pdf = HTML(string=render_html(letter, dated=dated)).write_pdf()
+    pdf = HTML(string=render_html(letter, dated=dated, letterhead=letterhead)).write_pdf()
     if pdf is None:
         raise ValueError("pdf is missing")
     return bytes(pdf)

@@ -21,6 +21,7 @@ from complaints.care import followups, promises
 from complaints.choices import Liability
 from complaints.coulance import services as coulance
 from complaints.demo import history
+from complaints.demo.letterhead import letterhead_ensure
 from complaints.demo.people import people_ensure
 from complaints.demo.stories import (
     STORIES,
@@ -74,6 +75,7 @@ class DemoResult:
     actions_created: list[CorrectiveAction] = field(default_factory=list)
     report_created: RootCauseReport | None = None
     jobs_dispatched: int = 0
+    letterhead_created: bool = False
 
     @property
     def created_anything(self) -> bool:
@@ -83,6 +85,7 @@ class DemoResult:
             or self.history_created
             or self.actions_created
             or self.report_created
+            or self.letterhead_created
         )
 
 
@@ -110,6 +113,8 @@ def demo_seed(*, password: str = DEMO_PASSWORD, now: datetime | None = None) -> 
     now = now or timezone.now()
     result = DemoResult()
     result.users_created, result.users_existing = people_ensure(password=password)
+    # Before the stories: the letters they send are sent under it.
+    result.letterhead_created = letterhead_ensure(actor=User.objects.get(username="admin"))
     clock = _Clock(today=timezone.localdate(now), now=now)
     present = set(
         Customer.objects.filter(customer_number__in=[s.number for s in STORIES]).values_list(

@@ -16,6 +16,7 @@ from complaints.models.followups import (
     NpsCategory,
     SurveyInvitation,
 )
+from complaints.models.letterhead import Letterhead, LogoType
 from complaints.models.privacy import AccessKind, AccessVia, DataAccess
 from complaints.models.promises import CallbackPromise, PromiseOrigin, PromiseState
 from complaints.models.scheduling import (
@@ -53,6 +54,8 @@ __all__ = [
     "JobKind",
     "JobState",
     "LetterStatus",
+    "Letterhead",
+    "LogoType",
     "Notification",
     "NotificationKind",
     "NpsCategory",

@@ -261,6 +261,10 @@ class CoulanceLetter(models.Model):
     content_hash = models.CharField(
         _("SHA-256 of the PDF"), max_length=64, blank=True, editable=False
     )
+    # The letterhead's text (name, address, footer; the logo by its SHA-256) the letter was
+    # frozen with: a retry's email and a sent letter's preview show what was sent, whatever the
+    # admin changes later. Empty while a draft: a draft shows the current letterhead.
+    letterhead = models.JSONField(_("letterhead as sent"), default=dict, blank=True, editable=False)
     recipient = models.EmailField(_("sent to"), blank=True)
     send_attempts = models.PositiveSmallIntegerField(_("send attempts"), default=0)
     # While queued: the latest moment its next delivery attempt should have started. A queued

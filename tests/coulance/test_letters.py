@@ -262,7 +262,8 @@ def test_the_task_sends_one_email_with_the_pdf_even_when_it_runs_twice(complaint
     letter.refresh_from_db()
     assert message.to == [complaint.customer.email]
     assert message.subject == letter.subject
-    assert message.body == letter.body
+    # The letter's text, then the letterhead's signature (tests/coulance/test_letterhead.py).
+    assert message.body == letter.body.rstrip() + "\n\n-- \nKlachtwijzer\n"
     [(name, content, mimetype)] = message.attachments
     assert (name, mimetype) == (f"{complaint.reference}-v1.pdf", "application/pdf")
     assert hashlib.sha256(content).hexdigest() == letter.content_hash
