@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -21,6 +21,7 @@ from common.errors import ErrorCollector, FollowUpAwaited, TransitionNotAllowed
 from complaints import events, policies
 from complaints.care import followups, promises
 from complaints.choices import Balance, Emotion, Liability, Outcome, RequestDomain, Wish
+from complaints.coulance import selectors as coulance_selectors
 from complaints.models import (
     ApologyStep,
     Complaint,
@@ -301,6 +302,7 @@ def resolve(
     with transaction.atomic():
         locked = _lock(complaint, actor=actor, transition=Transition.RESOLVE)
         _check_resolution(
+            locked,
             outcome=outcome,
             resolution_summary=resolution_summary,
             root_cause=root_cause,
@@ -339,6 +341,7 @@ def resolve(
 
 
 def _check_resolution(
+    complaint: Complaint,
     *,
     outcome: str,
     resolution_summary: str,
@@ -369,7 +372,29 @@ def _check_resolution(
         )
     _check_choice(errors, "request_domain", request_domain, RequestDomain.values)
     _check_choice(errors, "balance", balance, Balance.values)
+    if liability == Liability.LIABLE and not errors.errors.get("liability"):
+        _check_letters_allow_liable(errors, complaint)
     errors.raise_if_any()
+
+
+def _check_letters_allow_liable(errors: ErrorCollector, complaint: Complaint) -> None:
+    """A coulance letter told the customer the company is not liable: resolving as liable
+    would contradict it, until a corrected letter (a new version) has gone out."""
+    letter = coulance_selectors.coulance_letter_saying_not_liable(complaint=complaint)
+    if letter is None:
+        return
+    errors.add(
+        "liability",
+        _(
+            "Version %(version)s of the coulance letter, sent on %(date)s, told the customer "
+            "that the company is not liable. Send a corrected letter (a new version) first, "
+            "or resolve as not liable."
+        )
+        % {
+            "version": letter.version,
+            "date": formats.date_format(timezone.localtime(letter.frozen_at), "DATE_FORMAT"),
+        },
+    )
 
 
 def _check_choice(errors: ErrorCollector, field: str, value: str, choices: list[str]) -> None:
