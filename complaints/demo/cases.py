@@ -37,6 +37,8 @@ class Case:
     gesture: tuple[str, str] | None = None  # (kind, description) of a fitting goodwill gesture
     wishes: tuple[str, ...] = ()
     contribution: str = ""
+    # What we did, as a letter tells the customer (the cases that can end with a gesture).
+    done: str = ""
 
 
 _E = Emotion
@@ -112,6 +114,10 @@ CASES: tuple[Case, ...] = (
         alternatives="Uitleg waar de kosten staan, en betalen per automatische incasso, "
         "waarbij ze vervallen.",
         gesture=("credit", "Tegoed op de volgende factuur"),
+        done=(
+            "Wij hebben uw factuur nagekeken en u uitgelegd waar de administratiekosten "
+            "vandaan komen."
+        ),
     ),
     Case(
         ACTION_DONE_CAUSE,
@@ -130,6 +136,10 @@ CASES: tuple[Case, ...] = (
         alternatives="Bestellingen voortaan per adres bundelen; een overzicht van de grenzen "
         "gemaild.",
         gesture=("credit", "Eenmalig tegoed op de volgende factuur"),
+        done=(
+            "Wij hebben uw factuur en de leveringen naast elkaar gelegd en u uitgelegd hoe "
+            "de toeslag is berekend."
+        ),
     ),
     Case(
         "billing-incorrect-amount",
@@ -178,6 +188,7 @@ CASES: tuple[Case, ...] = (
         no="De code geldt niet voor artikelen in de uitverkoop; dat staat bij de actie.",
         alternatives="Een nieuwe code van 10 % voor een volgende bestelling.",
         gesture=("voucher", "Kortingscode voor een volgende bestelling"),
+        done="Wij hebben uitgezocht waarom de kortingscode bij het afrekenen niet werkte.",
     ),
     Case(
         "website-it-self-service",
@@ -248,6 +259,10 @@ CASES: tuple[Case, ...] = (
         no="De dubbele maanden vergoeden we niet volledig: de opzegging van tv lag bij de klant.",
         alternatives="Hulp bij het opzeggen van het oude tv-abonnement.",
         gesture=("credit", "Eén maand abonnement gecrediteerd"),
+        done=(
+            "Wij hebben uw overstap stap voor stap nagelopen en de dubbele maanden in kaart "
+            "gebracht."
+        ),
     ),
     Case(
         "product-defect",
@@ -283,7 +298,8 @@ CASES: tuple[Case, ...] = (
         alternatives="Zachtere zitkussens voor de helft van de prijs, of ruilen tegen een ander "
         "model met bijbetaling.",
         gesture=("small_gift", "Set meubelverzorging"),
-        contribution="De klant koos de bank na een korte proefzit in de showroom.",
+        done=("Wij hebben de bank bij u thuis laten bekijken en de mogelijkheden met u besproken."),
+        contribution="U koos de bank na een korte proefzit in de showroom.",
     ),
     Case(
         "process-waiting-time",
@@ -352,6 +368,7 @@ CASES: tuple[Case, ...] = (
         no="Een nieuw toestel krijgt de klant niet; een reparatie is redelijk.",
         alternatives="Reparatie tegen alleen de onderdeelkosten.",
         gesture=("free_service", "Gratis voorrijden van de monteur"),
+        done=("Wij hebben uw garantieaanvraag opnieuw bekeken en de reparatie met u afgesproken."),
     ),
     Case(
         "third-party-carrier",
@@ -370,6 +387,7 @@ CASES: tuple[Case, ...] = (
         "daar afhalen.",
         alternatives="Voortaan bezorgen bij een afhaalpunt naar keuze.",
         gesture=("voucher", "Tegoedbon voor het ongemak"),
+        done="Wij hebben bij de vervoerder nagevraagd waar uw pakket is afgeleverd.",
     ),
     Case(
         "third-party-supplier",
@@ -402,7 +420,8 @@ CASES: tuple[Case, ...] = (
         no="De retourkosten blijven voor de klant: de bestelling was juist geleverd.",
         alternatives="Gratis ruilen voor de juiste maat in een van onze winkels.",
         gesture=("voucher", "Tegoedbon ter waarde van de retourkosten"),
-        contribution="De klant koos zelf maat 44.",
+        done="Wij hebben uw bestelling en de retourvoorwaarden met u nagelopen.",
+        contribution="U koos zelf maat 44.",
     ),
     Case(
         "customer-error-misunderstanding",
@@ -419,7 +438,7 @@ CASES: tuple[Case, ...] = (
         RequestDomain.FUTURE,
         no="Het onderhoud valt buiten het contract; we rekenen het tarief van de beurt.",
         alternatives="Een onderhoudscontract met korting voor het resterende jaar.",
-        contribution="De klant had de dekking van het contract anders begrepen dan er stond.",
+        contribution="U had de dekking van het contract anders begrepen dan er stond.",
     ),
     Case(
         "website-it-outage",

@@ -283,6 +283,7 @@ def _draw_one(
             days,
             slot,
             wishes=case.wishes if rng.random() < 0.6 else (),
+            for_customer=case.done,
         ),
         solved,
     )

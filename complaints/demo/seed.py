@@ -235,10 +235,17 @@ def _take(
                 emotion=step.emotion,
                 intensity=step.intensity,
                 acknowledgement=step.acknowledgement,
+                acknowledgement_for_customer=step.for_customer,
                 now=at,
             )
         case Apologise():
-            return workflow.apologise(complaint, actor=actor, apology=step.apology, now=at)
+            return workflow.apologise(
+                complaint,
+                actor=actor,
+                apology=step.apology,
+                apology_for_customer=step.for_customer,
+                now=at,
+            )
         case Solve():
             return workflow.solve(
                 complaint,
@@ -247,6 +254,7 @@ def _take(
                 next_steps=step.next_steps,
                 promised_at=clock.promise(at, days=step.promise_days, at=step.promise_time),
                 wishes=step.wishes,
+                next_steps_for_customer=step.for_customer,
                 now=at,
             )
         case Resolve():

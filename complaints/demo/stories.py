@@ -39,6 +39,7 @@ class Understand:
     intensity: int
     acknowledgement: str
     by: str = ""  # empty: the complaint's owner at that moment
+    for_customer: str = ""  # what a letter says (empty: the letter's own sentence)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Apologise:
     at: At
     apology: str
     by: str = ""
+    for_customer: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class Solve:
     promise_time: str
     by: str = ""
     wishes: tuple[str, ...] = ()  # the real human wishes the solution serves
+    for_customer: str = ""  # what we did, as a letter tells it
 
 
 @dataclass(frozen=True)
@@ -337,11 +340,19 @@ STORIES: tuple[Story, ...] = (
                 5,
                 "Ik kan me voorstellen dat u boos bent: drie jaar lang betalen voor iets wat u "
                 "nooit gebruikt hebt, en daar nu pas achter komen.",
+                for_customer=(
+                    "Wij begrijpen goed dat u boos was, want u heeft drie jaar lang betaald voor "
+                    "een bundel die u nooit heeft gebruikt."
+                ),
             ),
             Apologise(
                 At(6, "09:46"),
                 "Het spijt me echt dat u hier nu pas achter komt en dat het u zoveel geld heeft "
                 "gekost.",
+                for_customer=(
+                    "Het spijt ons dat u hier pas na drie jaar achter kwam en dat het u zoveel "
+                    "geld heeft gekost."
+                ),
             ),
             Solve(
                 At(6, "09:55"),
@@ -352,6 +363,10 @@ STORIES: tuple[Story, ...] = (
                 "terug.",
                 1,
                 "12:00",
+                for_customer=(
+                    "Wij hebben uitgezocht hoe de bundel destijds is aangevraagd, en wij hebben "
+                    "hem per direct stopgezet."
+                ),
             ),
             Contact(
                 At(5, "11:30"),
@@ -371,8 +386,8 @@ STORIES: tuple[Story, ...] = (
                 Emotion.ANGRY,
                 Liability.NOT_LIABLE,
                 contribution=(
-                    "De klant heeft de bundel drie jaar geleden zelf aangevraagd en zijn "
-                    "maandfacturen niet gecontroleerd."
+                    "U heeft de bundel drie jaar geleden zelf telefonisch aangevraagd, en de "
+                    "kosten stonden sindsdien op uw maandfactuur."
                 ),
                 domain=RequestDomain.PAST,
                 balance=Balance.CUSTOMER_LOSES,
@@ -600,10 +615,18 @@ STORIES: tuple[Story, ...] = (
                 3,
                 "Vervelend dat u nu met cartridges zit die niet passen, terwijl u gewoon wilde "
                 "printen.",
+                for_customer=(
+                    "Wij begrijpen hoe vervelend het is dat u cartridges ontving die niet in uw "
+                    "printer passen, terwijl u gewoon wilde printen."
+                ),
             ),
             Apologise(
                 At(10, "09:26"),
                 "Het spijt me dat het bestellen niet zo duidelijk ging als het had moeten gaan.",
+                for_customer=(
+                    "Het spijt ons dat ons bestelformulier u niet liet zien dat het gekozen model "
+                    "niet bij uw printer past."
+                ),
             ),
             Solve(
                 At(10, "09:40"),
@@ -615,6 +638,11 @@ STORIES: tuple[Story, ...] = (
                 1,
                 "17:00",
                 wishes=("convenience",),
+                for_customer=(
+                    "Wij hebben u de juiste cartridges (HP 305) gestuurd zodra uw retourzending "
+                    "binnen was. Uw suggestie nemen wij over: het winkelmandje toont voortaan "
+                    "het printermodel voordat u de bestelling bevestigt."
+                ),
             ),
             Contact(
                 At(10, "09:45"),
@@ -632,7 +660,8 @@ STORIES: tuple[Story, ...] = (
                 Emotion.SATISFIED,
                 Liability.NOT_LIABLE,
                 contribution=(
-                    "De klant heeft zelf het verkeerde model gekozen en de bestelling bevestigd."
+                    "U heeft het model zelf gekozen en de bestelling bevestigd; de dagen zonder "
+                    "printer vergoeden wij daarom niet."
                 ),
                 domain=RequestDomain.PAST,
                 balance=Balance.WIN_WIN,

@@ -36,7 +36,8 @@ class CoulanceRequestForm(WebForm):
         required=False,
         widget=_textarea(2),
         help_text=_(
-            "Optional: what the customer did or did not do themselves. The letter names it."
+            "Optional: what the customer did or did not do themselves, written to them "
+            "(“You chose the model yourself.”): a letter says it as you write it."
         ),
     )
     liability = forms.ChoiceField(

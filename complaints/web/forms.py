@@ -13,6 +13,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import User
 from common import limits
@@ -205,7 +206,7 @@ class NewComplaintForm(WebForm):
 # --- The triad and the other steps -----------------------------------------------------------
 
 
-def _for_customer(label: str, help_text: str) -> forms.CharField:
+def _for_customer(label: StrOrPromise, help_text: StrOrPromise) -> forms.CharField:
     """An optional text meant for the customer, beside a step's note."""
     return forms.CharField(
         max_length=limits.TEXT,
@@ -304,6 +305,10 @@ class ResolveForm(WebForm):
         label=_("What the customer contributed"),
         required=False,
         widget=_textarea(2),
+        help_text=_(
+            "Optional: what the customer did or did not do themselves, written to them "
+            "(“You chose the model yourself.”): a letter says it as you write it."
+        ),
     )
     emotion_at_resolution = forms.ChoiceField(
         label=_("How the customer feels now"), choices=_BLANK + Emotion.choices

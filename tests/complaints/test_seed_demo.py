@@ -228,3 +228,32 @@ def test_the_demo_shows_coulance_waiting_higher_up_and_one_approved_with_a_lette
     assert approved.decided_by is not None
     assert approved.decided_by.username == "marieke"
     assert CoulanceLetter.objects.filter(request=approved, status="draft").exists()
+
+
+def test_the_demo_letters_are_letters_a_manager_would_sign(output: str):
+    """Every demo gesture's letter (the one still waiting is approved here) passes the review:
+    nothing missing, no warning, and none of the agents' notes in it."""
+    from complaints.coulance import letters, selectors
+    from complaints.coulance import services as coulance
+    from complaints.models import CoulanceRequest, CoulanceStatus
+
+    requests = list(
+        CoulanceRequest.objects.filter(complaint__in=demo()).select_related("complaint")
+    )
+    assert len(requests) >= 2
+    for request in requests:
+        if request.status == CoulanceStatus.PENDING:
+            coulance.coulance_request_approve(coulance_request=request, actor=request.waiting_for)
+        letter = selectors.coulance_letter_current(coulance_request=request)
+        assert letter is not None, request
+        complaint = request.complaint
+        notes = [
+            complaint.understanding.acknowledgement,
+            complaint.apology.apology,
+            complaint.solution.facts_summary,
+            complaint.solution.next_steps,
+            complaint.resolution_summary,
+        ]
+        assert letters.review_draft(letter) == ([], []), letter.body
+        assert [note for note in notes if note and note in letter.body] == []
+        assert "klant" not in letter.body.casefold().replace("klantenservice", "")
