@@ -10,6 +10,7 @@ text against the same words before it may be sent.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -208,6 +209,11 @@ def render_draft(request: CoulanceRequest) -> tuple[str, str, str]:
     return language, " ".join(subject.split()), body.strip() + "\n"
 
 
+# The space between a currency and its amount ("€ 25,00", "USD 12.00"): never a line break
+# there on the page (the text and the email keep the plain space).
+_AMOUNT_SPACE = re.compile(r"(€|\b[A-Z]{3}) (?=\d)")
+
+
 def render_html(
     letter: CoulanceLetter,
     *,
@@ -223,7 +229,7 @@ def render_html(
     context = {
         "letterhead": head,
         "subject": letter.subject,
-        "body": letter.body,
+        "body": _AMOUNT_SPACE.sub("\\1\u00a0", letter.body),
         "version": letter.version,
         "reference": complaint.reference,
         "customer_name": complaint.customer.name,

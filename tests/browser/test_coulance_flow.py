@@ -11,6 +11,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
+from complaints.demo.letterhead import letterhead_ensure
 from complaints.models import CoulanceLetter, CoulanceRequest
 from complaints.states import Stage
 from complaints.tasks import send_coulance_letter
@@ -24,6 +25,7 @@ Shot = Callable[[Page, str], Any]
 def test_a_goodwill_gesture_from_request_to_sent_letter(
     page_for: PageFor, agent: User, manager: User, check_a11y: A11y, screenshot: Shot
 ) -> None:
+    letterhead_ensure(actor=manager)  # the demo's neutral letterhead, as a fresh `run` has
     customer = CustomerFactory(name="Jan Evers", email="jan.evers@example.nl", language="nl")
     complaint = advance(
         make_complaint(owner=agent, customer=customer, subject="Drie jaar ongebruikt internet"),
@@ -65,6 +67,22 @@ def test_a_goodwill_gesture_from_request_to_sent_letter(
     expect(page.frame_locator("iframe.letter-preview").locator("body")).to_contain_text("Jan Evers")
     check_a11y(page)
     screenshot(page, "coulance-letter")
+    # The letter as the customer will get it (the PDF's layout), for the README.
+    preview = page_for(agent, "en")
+    preview.set_viewport_size({"width": 820, "height": 1160})
+    preview.goto(reverse("letter-page-preview", args=[letter.pk]))
+    expect(preview.locator("body")).to_contain_text("plezierige samenwerking")
+    screenshot(preview, "coulance-letter-preview")
+
+    # An emoji and an "I" typed into the text: warned about, not refused.
+    text = page.get_by_role("textbox", name="Text")
+    text.fill(text.input_value().replace("Wij begrijpen", "Ik begrijp 😊 en wij begrijpen", 1))
+    page.get_by_role("button", name="Save the text").click()
+    warnings = page.get_by_test_id("letter-warnings")
+    expect(warnings).to_contain_text("Emoji in a formal letter: 😊")
+    expect(warnings).to_contain_text("“I” inside a sentence in the company's voice")
+    expect(page.get_by_test_id("letter-missing-essentials")).to_have_count(0)
+    check_a11y(page)
     page.get_by_role("button", name="Freeze and send by email").click()
     expect(page.locator("#messages")).to_contain_text("jan.evers@example.nl")
     send_coulance_letter(letter.pk)  # the worker's part
