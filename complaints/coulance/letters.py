@@ -98,7 +98,9 @@ def _gesture_words(request: CoulanceRequest, language: str) -> tuple[str, str]:
     return known if known is not None else ("", request.description)
 
 
-def draft_context(request: CoulanceRequest, *, language: str) -> dict[str, Any]:
+def draft_context(
+    request: CoulanceRequest, *, language: str, letterhead: LetterheadData | None = None
+) -> dict[str, Any]:
     """What the letter says, from the complaint's record and the approved request.
 
     Only what was written for the customer is passed on: the words for the customer the agent
@@ -132,7 +134,7 @@ def draft_context(request: CoulanceRequest, *, language: str) -> dict[str, Any]:
         if request.amount
         else "",
         "agent_name": str(complaint.owner),
-        "company_name": current_letterhead().company_name,
+        "company_name": (letterhead or current_letterhead()).company_name,
     }
 
 
@@ -199,10 +201,13 @@ def review_draft(letter: CoulanceLetter) -> tuple[list[str], list[str]]:
     return missing, advice
 
 
-def render_draft(request: CoulanceRequest) -> tuple[str, str, str]:
-    """``(language, subject, body)`` of a new letter for the approved ``request``."""
+def render_draft(
+    request: CoulanceRequest, *, letterhead: LetterheadData | None = None
+) -> tuple[str, str, str]:
+    """``(language, subject, body)`` of a new letter for the approved ``request``, signed in
+    the name of ``letterhead`` (by default the current one)."""
     language = letter_language(request.complaint)
-    context = draft_context(request, language=language)
+    context = draft_context(request, language=language, letterhead=letterhead)
     with translation.override(language):
         subject = render_to_string(f"{TEMPLATE_DIR}/{language}/coulance.subject.txt", context)
         body = render_to_string(f"{TEMPLATE_DIR}/{language}/coulance.txt", context)
