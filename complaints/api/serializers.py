@@ -443,29 +443,28 @@ FOR_CUSTOMER_HELP = (
 )
 
 
-class UnderstandInputSerializer(Serializer):
-    emotion = serializers.ChoiceField(choices=Emotion.choices)
-    intensity = strict.IntegerField(min_value=1, max_value=5)
-    acknowledgement = strict.CharField(max_length=limits.TEXT)
-    acknowledgement_for_customer = strict.CharField(
+def for_customer_field() -> serializers.CharField:
+    """A step's optional words for the customer, beside its note."""
+    return strict.CharField(
         max_length=limits.TEXT,
         required=False,
         allow_blank=True,
         default="",
         help_text=FOR_CUSTOMER_HELP,
     )
+
+
+class UnderstandInputSerializer(Serializer):
+    emotion = serializers.ChoiceField(choices=Emotion.choices)
+    intensity = strict.IntegerField(min_value=1, max_value=5)
+    acknowledgement = strict.CharField(max_length=limits.TEXT)
+    acknowledgement_for_customer = for_customer_field()
 
 
 class ApologiseInputSerializer(Serializer):
     apology = strict.CharField(max_length=limits.TEXT)
     apologised_at = strict.DateTimeField(required=False)
-    apology_for_customer = strict.CharField(
-        max_length=limits.TEXT,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text=FOR_CUSTOMER_HELP,
-    )
+    apology_for_customer = for_customer_field()
 
 
 class SolveInputSerializer(Serializer):
@@ -478,13 +477,7 @@ class SolveInputSerializer(Serializer):
         default=list,
         help_text="Optional: the real human wishes the solution serves.",
     )
-    next_steps_for_customer = strict.CharField(
-        max_length=limits.TEXT,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text=FOR_CUSTOMER_HELP,
-    )
+    next_steps_for_customer = for_customer_field()
 
 
 class ResolveInputSerializer(Serializer):
