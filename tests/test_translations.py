@@ -63,3 +63,45 @@ def test_domain_messages_speak_dutch_and_english():
         assert str(Stage.RESOLVED.label) == "Afgehandeld"
     with translation.override("en"):
         assert str(Stage.RESOLVED.label) == "Resolved"
+
+
+def test_every_message_in_the_source_is_in_the_catalogue(tmp_path):
+    """makemessages on a copy of the tracked sources finds no message the catalogue lacks: a
+    new msgid without its Dutch would otherwise show English on a Dutch page unnoticed."""
+    import shutil
+    import subprocess
+    import sys
+
+    import pytest
+
+    if shutil.which("xgettext") is None or shutil.which("msgmerge") is None:
+        pytest.skip("GNU gettext (xgettext, msgmerge) is not installed")
+    root = LOCALE.parent.parent.parent
+    tracked = subprocess.run(
+        ["git", "ls-files", "*.py", "*.html", "*.txt", "locale/nl/LC_MESSAGES/django.po"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    if not tracked:
+        pytest.skip("not a git checkout")
+    for name in tracked:
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / name, target)
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "nl", "--no-location", "-v", "0"],
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "DEBUG": "true", "DATABASE_URL": "sqlite://:memory:"},
+        check=True,
+    )
+    made = (tmp_path / "locale" / "nl" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    missing = []
+    for block in made.split("\n\n"):
+        fields = {m.group(1): m.group(2).strip() for m in _ENTRY.finditer(block + "\n")}
+        if fields.get("msgid", '""') == '""':
+            continue  # the header
+        if "#, fuzzy" in block or fields.get("msgstr", fields.get("msgstr[0]")) == '""':
+            missing.append(block.strip())
+    assert missing == []
