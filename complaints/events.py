@@ -41,20 +41,25 @@ def _event(
 
 
 def complaint_received_event(
-    *, complaint: Complaint, actor: User | None, at: datetime
+    *, complaint: Complaint, actor: User | None, at: datetime, imported_from: str = ""
 ) -> ComplaintEvent:
+    """The complaint's first event; ``imported_from`` names the source of an imported one
+    (its stage may then be closed at once)."""
+    payload: dict[str, Any] = {
+        "reference": complaint.reference,
+        "channel": complaint.channel,
+        "owner_id": complaint.owner_id,
+        "priority": complaint.priority,
+    }
+    if imported_from:
+        payload |= {"imported_from": imported_from, "received_at": complaint.received_at}
     return _event(
         complaint=complaint,
         type=EventType.RECEIVED,
         actor=actor,
         at=at,
         to_stage=complaint.stage,
-        payload={
-            "reference": complaint.reference,
-            "channel": complaint.channel,
-            "owner_id": complaint.owner_id,
-            "priority": complaint.priority,
-        },
+        payload=payload,
     )
 
 

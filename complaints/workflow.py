@@ -1,4 +1,5 @@
-"""The triad workflow: the only code that changes a complaint's stage.
+"""The triad workflow: the only code that changes a complaint's stage (or, for imported
+history, gives a new complaint one other than received: ``import_historical``).
 
 Each transition is one function ``(complaint, *, actor, **step_data)``. Inside one transaction
 it locks the row, checks the permission and the stage, validates the data, writes the step
@@ -20,17 +21,19 @@ from accounts.models import User
 from common.errors import ErrorCollector, FollowUpAwaited, TransitionNotAllowed
 from complaints import events, policies
 from complaints.care import followups, promises
-from complaints.choices import Balance, Emotion, Liability, Outcome, RequestDomain, Wish
+from complaints.choices import Balance, Emotion, Liability, Outcome, Priority, RequestDomain, Wish
 from complaints.coulance import selectors as coulance_selectors
 from complaints.models import (
     ApologyStep,
     Complaint,
+    Customer,
     EventType,
     PromiseOrigin,
     RootCause,
     SolutionStep,
     UnderstandingStep,
 )
+from complaints.services import deadlines_for, reference_next
 from complaints.states import TRANSITIONS, Stage, Transition
 
 # Tolerance for clocks of the agent's machine and the server when a moment must be "now or past".
@@ -484,6 +487,69 @@ def reopen(
                 "previous_resolved_at": locked.resolved_at,
             },
         )
+
+
+# --- History from another system ---------------------------------------------------------------
+
+
+def import_historical(
+    *,
+    customer: Customer,
+    owner: User,
+    actor: User | None,
+    source: str,
+    received_at: datetime,
+    acknowledged_at: datetime | None,
+    resolved_at: datetime | None,
+    closed: bool,
+    closed_in_source: bool = False,
+    details: dict[str, Any],
+    now: datetime,
+) -> Complaint:
+    """Create one complaint from another system's history, with the moments it gives: closed
+    (resolved at ``resolved_at``, or ``closed_in_source`` without that moment) or open
+    (received, its deadlines running from ``received_at``); writes the received event.
+
+    The only other way a complaint gets a stage than the transitions: the triad's steps were
+    taken, if at all, in the source, so none is recorded here. The importer has checked the
+    rows and the actor's permission (once per run); an inconsistent call is a ValueError.
+    ``details`` are the complaint's other fields (channel, subject, facts, outcome, …). One
+    row, no own savepoint: the importer's savepoint per row holds it (at thousands of rows,
+    a second one per row costs two more round trips each).
+    """
+    if closed_in_source and not closed:
+        raise ValueError("closed in its source is closed here too")
+    if not closed and (resolved_at is not None or details.get("outcome")):
+        raise ValueError("an open complaint has no resolution")
+    if closed and not closed_in_source and resolved_at is None:
+        raise ValueError("a closed complaint needs its resolution moment")
+    if acknowledged_at is not None and acknowledged_at < received_at:
+        raise ValueError("acknowledged before it was received")
+    if {"stage", "closed_at"} & set(details):
+        raise ValueError("the stage and its moments are the workflow's")
+    acknowledge_due_at, resolve_due_at = deadlines_for(
+        priority=Priority.NORMAL, received_at=received_at
+    )
+    with transaction.atomic(savepoint=False):  # all or nothing, in the caller's savepoint
+        complaint = Complaint.objects.create(
+            reference=reference_next(year=received_at.year),
+            customer=customer,
+            owner=owner,
+            priority=Priority.NORMAL,
+            received_at=received_at,
+            acknowledge_due_at=acknowledge_due_at,
+            resolve_due_at=resolve_due_at,
+            acknowledged_at=acknowledged_at,
+            stage=Stage.CLOSED if closed else Stage.RECEIVED,
+            closed_in_source=closed_in_source,
+            resolved_at=resolved_at if closed else None,
+            closed_at=resolved_at if closed else None,
+            **details,
+        )
+        events.complaint_received_event(
+            complaint=complaint, actor=actor, at=now, imported_from=source
+        )
+    return complaint
 
 
 TRANSITION_FUNCTIONS: dict[Transition, Callable[..., Complaint]] = {

@@ -130,6 +130,10 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English writes dates day-first with 24-hour time (en-GB: "30/11/2026 09:40"), not Django's
+# American "en"; the language code stays "en" (stored per user and customer), only its formats
+# change. Dutch keeps Django's own.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

@@ -14,6 +14,9 @@ source* (``Complaint.closed_in_source``), with the source's status kept, no reso
 and no outcome it does not have. Such complaints count among those received, in no timing
 figure, and are never overdue here: their work, if any, goes on in the source.
 
+The complaints are created by ``complaints.workflow.import_historical``, the stage's one
+writer, which also writes each one's received event (naming the source).
+
 The mappings (``cfpb``, the US Consumer Financial Protection Bureau's export layout, and
 ``klachtwijzer``, our own columns) are in ``import_mappings``.
 """
@@ -38,11 +41,9 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from common.errors import ErrorCollector
-from complaints import clock, events
+from complaints import clock, workflow
 from complaints.choices import Emotion
-from complaints.models import Complaint, Customer, RootCause
-from complaints.services import deadlines_for, reference_next
-from complaints.states import Stage
+from complaints.models import Customer, RootCause
 from reports import policies
 from reports.import_mappings import MAPPINGS, Mapping
 from reports.models import ImportedComplaint, ImportRun
@@ -62,10 +63,15 @@ class ImportRefused(Exception):
 
 @dataclass
 class Row:
-    """One row made ready to write, or the reason it cannot be."""
+    """One row made ready to write: its moments (the workflow gives it its stage from them)
+    and the complaint's other fields."""
 
     number: int
     external_id: str
+    received_at: datetime
+    acknowledged_at: datetime | None
+    resolved_at: datetime | None
+    closed_in_source: bool
     fields: dict[str, Any]
     source_status: str = ""
     content_hash: str = ""
@@ -278,19 +284,17 @@ def _row(reading: _Reading, number: int) -> Row:
         number=number,
         external_id=reading.external_id[:100],
         source_status=status[:100],
+        received_at=received,
+        acknowledged_at=acknowledged if acknowledged and acknowledged >= received else None,
+        resolved_at=resolved_at,
+        closed_in_source=reading.closed_in_source,
         fields={
             "channel": reading.channel,
-            "received_at": received,
             "subject": reading.subject[:200],
             "facts": reading.facts or reading.subject,
             "category": category[:200],
-            "stage": Stage.CLOSED,
-            "closed_in_source": reading.closed_in_source,
             "outcome": outcome,
             "root_cause": reading.cause,
-            "acknowledged_at": acknowledged if acknowledged and acknowledged >= received else None,
-            "resolved_at": resolved_at,
-            "closed_at": resolved_at,
             "emotion_at_intake": get(mapping.emotion_at_intake),
             "emotion_at_resolution": get(mapping.emotion_at_resolution) if outcome else "",
             "alternatives_offered": get(mapping.alternatives_offered),
@@ -674,19 +678,21 @@ def _write(
     actor: User | None,
     now: datetime,
 ) -> None:
-    """One row in its own savepoint: all of it or nothing."""
-    fields = dict(row.fields)
-    acknowledge_due_at, resolve_due_at = deadlines_for(
-        priority="normal", received_at=fields["received_at"]
-    )
+    """One row in its own savepoint: all of it or nothing. Every imported complaint is closed
+    (see the module's docstring); the workflow creates it so, with its received event."""
     with transaction.atomic():
-        complaint = Complaint.objects.create(
-            reference=reference_next(year=fields["received_at"].year),
+        complaint = workflow.import_historical(
             customer=customer,
             owner=owner,
-            acknowledge_due_at=acknowledge_due_at,
-            resolve_due_at=resolve_due_at,
-            **fields,
+            actor=actor,
+            source=source,
+            received_at=row.received_at,
+            acknowledged_at=row.acknowledged_at,
+            resolved_at=row.resolved_at,
+            closed=True,
+            closed_in_source=row.closed_in_source,
+            details=row.fields,
+            now=now,
         )
         ImportedComplaint.objects.create(
             source=source,
@@ -696,4 +702,3 @@ def _write(
             source_status=row.source_status,
             content_hash=row.content_hash,
         )
-        events.complaint_received_event(complaint=complaint, actor=actor, at=now)

@@ -3,6 +3,7 @@
 
     python3 scripts/dev.py run    install, migrate, load demo data, start web + worker + beat
     python3 scripts/dev.py test   install (with dev tools), lint, type-check, run all tests
+    python3 scripts/dev.py screenshots   run the browser tests, writing docs/screenshots anew
     python3 scripts/dev.py lock   write requirements/*.txt anew from pyproject.toml (--upgrade)
 
 Both create ``.venv`` in the project folder and install into it (again only when
@@ -198,6 +199,23 @@ def test(args: argparse.Namespace) -> int:
     ).returncode
 
 
+# The browser tests write docs/screenshots/*.png only with this set (else a temporary folder),
+# so that `test` leaves the tree clean; see tests/browser/helpers.py.
+SCREENSHOTS_SWITCH = "KLACHTWIJZER_SCREENSHOTS"
+
+
+def screenshots(args: argparse.Namespace) -> int:
+    """Run the browser tests as `test` does, with the switch that makes them write the
+    README's screenshots into docs/screenshots (commit them with the pages they show)."""
+    ensure_venv("dev")
+    env = base_env(debug=True)
+    env[SCREENSHOTS_SWITCH] = "1"
+    say("pytest tests/browser (writing docs/screenshots)")
+    return subprocess.run(
+        [str(PYTHON), "-m", "pytest", "tests/browser", *args.pytest_args], cwd=ROOT, env=env
+    ).returncode
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -211,12 +229,16 @@ def main() -> int:
         "--fast", action="store_true", help="skip ruff, mypy and Django checks"
     )
     test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed on to pytest")
+    shots_parser = sub.add_parser(
+        "screenshots", help="run the browser tests and write docs/screenshots anew"
+    )
+    shots_parser.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed on to pytest")
     lock_parser = sub.add_parser("lock", help="write the lock files in requirements/ anew")
     lock_parser.add_argument(
         "--upgrade", action="store_true", help="move every package to its newest allowed version"
     )
     args = parser.parse_args()
-    commands = {"run": run, "test": test, "lock": lock}
+    commands = {"run": run, "test": test, "screenshots": screenshots, "lock": lock}
     try:
         return commands[args.command](args)
     except subprocess.CalledProcessError as exc:

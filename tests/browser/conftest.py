@@ -7,7 +7,9 @@ Fixtures for the tests in this folder (see README.md here):
 ``login(page, user, password=PASSWORD)``  log in through the real form at /login/
 ``live_url(path="/")``  the live server's absolute URL for ``path``
 ``check_a11y(page)``    run axe-core (WCAG 2.0/2.1/2.2 A and AA) and fail on any violation
-``screenshot(page, name)``  a full-page PNG in docs/screenshots/<name>.png
+``screenshot(page, name)``  a full-page PNG <name>.png: in docs/screenshots only when the run
+                           refreshes them (``python3 scripts/dev.py screenshots`` sets
+                           KLACHTWIJZER_SCREENSHOTS=1), else in a temporary folder
 
 Every context has the live server as ``base_url``, so ``page.goto("/login/")`` works.
 
@@ -49,10 +51,17 @@ from playwright.sync_api import (
 )
 
 from accounts.models import User
-from tests.browser.helpers import INSTALL_HINT, LOCALES, Login, PageFor, find_chromium, log_in
+from tests.browser.helpers import (
+    INSTALL_HINT,
+    LOCALES,
+    Login,
+    PageFor,
+    find_chromium,
+    log_in,
+    screenshot_folder,
+)
 
 HERE = Path(__file__).resolve().parent
-SCREENSHOTS = HERE.parent.parent / "docs" / "screenshots"
 AXE_SOURCE_FILE = HERE / "vendor" / "axe.min.js"  # axe-core, see vendor/README.md
 
 CHROMIUM_ARGS = [
@@ -307,15 +316,23 @@ def check_a11y(axe_source: str) -> Callable[..., list[dict[str, Any]]]:
     return check
 
 
+@pytest.fixture(scope="session")
+def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """docs/screenshots when the run refreshes the README's pictures, else a temporary folder:
+    an ordinary test run leaves the tree clean."""
+    return screenshot_folder(tmp_path_factory.mktemp("screenshots"))
+
+
 @pytest.fixture
-def screenshot() -> Callable[[Page, str], Path]:
-    """``screenshot(page, "login")`` saves the whole page as docs/screenshots/login.png."""
+def screenshot(screenshot_dir: Path) -> Callable[[Page, str], Path]:
+    """``screenshot(page, "login")`` saves the whole page as login.png in ``screenshot_dir``
+    (docs/screenshots/login.png only with ``python3 scripts/dev.py screenshots``)."""
 
     def take(page: Page, name: str) -> Path:
         if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name):
             raise ValueError(f"screenshot name {name!r}: use lower-case letters, digits, - and _")
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / f"{name}.png"
+        screenshot_dir.mkdir(parents=True, exist_ok=True)
+        path = screenshot_dir / f"{name}.png"
         page.wait_for_load_state("load")
         page.screenshot(path=path, full_page=True, animations="disabled")
         return path

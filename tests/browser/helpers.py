@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Protocol
 
 from django.utils import translation
@@ -17,6 +19,11 @@ PASSWORD = "secret-pass-123"  # what tests/factories.py UserFactory gives every 
 # The browser's language → its locale, which Chromium sends as Accept-Language.
 LOCALES = {"en": "en-GB", "nl": "nl-NL"}
 
+# docs/screenshots/: the README's pictures, written only when SCREENSHOTS_SWITCH is set (by
+# `python3 scripts/dev.py screenshots`), so that an ordinary test run leaves the tree clean.
+SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "docs" / "screenshots"
+SCREENSHOTS_SWITCH = "KLACHTWIJZER_SCREENSHOTS"
+
 INSTALL_HINT = (
     "apt-get install -y chromium chromium-driver (Debian/Ubuntu); never `playwright install`"
 )
@@ -28,6 +35,17 @@ def find_chromium() -> str | None:
     if override:
         return shutil.which(override)
     return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def screenshots_wanted(environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether this run refreshes the README's screenshots (``KLACHTWIJZER_SCREENSHOTS=1``)."""
+    return environ.get(SCREENSHOTS_SWITCH, "").strip().lower() in {"1", "true", "yes"}
+
+
+def screenshot_folder(temporary: Path, environ: Mapping[str, str] = os.environ) -> Path:
+    """Where the ``screenshot`` fixture writes: docs/screenshots when the run was asked to
+    refresh them, else ``temporary`` (the pages are still rendered and pictured)."""
+    return SCREENSHOTS if screenshots_wanted(environ) else temporary
 
 
 def say(text: str, language: str) -> str:
