@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django import template
@@ -115,3 +115,20 @@ def deadline_badges(context: template.Context, complaint: Complaint) -> dict[str
 def deadline_words() -> str:
     """The phrases as JSON for a data- attribute, so the browser counts down in these words."""
     return json.dumps(_phrases(), ensure_ascii=False)
+
+
+@register.filter
+def days_left(due_on: date | None, today: date | None = None) -> str:
+    """A deadline that is a date (a corrective action's): "due: 3 days over", "due: today",
+    "due: in 5 days", in whole calendar days of the local date."""
+    if due_on is None:
+        return ""
+    days = (due_on - (today or timezone.localdate())).days
+    if days == 0:
+        when = pgettext("deadline", "today")
+    else:
+        phrase = _phrases()[
+            ("future" if days > 0 else "past") + ("_day_one" if abs(days) == 1 else "_day_other")
+        ]
+        when = phrase.replace("{n}", str(abs(days)))
+    return f"{pgettext('deadline', 'due')}: {when}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import json
-from datetime import UTC, timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
 import time_machine
@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from complaints.states import Stage
-from complaints.templatetags.deadlines import time_left_text
+from complaints.templatetags.deadlines import days_left, time_left_text
 from tests.factories import advance, make_complaint
 from tests.web.conftest import badges
 from tests.web.test_my_work import row_of
@@ -43,6 +43,23 @@ def test_time_left_in_minutes_then_hours_then_days(delta, en, nl):
         assert time_left_text(delta) == en
     with translation.override("nl"):
         assert time_left_text(delta) == nl
+
+
+@pytest.mark.parametrize(
+    ("due_on", "en", "nl"),
+    [
+        (date(2026, 7, 1), "due: 4 days over", "deadline: 4 dagen over tijd"),
+        (date(2026, 7, 4), "due: 1 day over", "deadline: 1 dag over tijd"),
+        (date(2026, 7, 5), "due: today", "deadline: vandaag"),
+        (date(2026, 7, 6), "due: in 1 day", "deadline: nog 1 dag"),
+    ],
+)
+def test_a_corrective_actions_date_deadline_in_calendar_days(due_on, en, nl):
+    today = date(2026, 7, 5)
+    with translation.override("en"):
+        assert days_left(due_on, today) == en
+    with translation.override("nl"):
+        assert days_left(due_on, today) == nl
 
 
 @pytest.mark.parametrize(
