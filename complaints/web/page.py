@@ -231,7 +231,6 @@ def page_context(
         "events": events,
         "interactions": list(selectors.complaint_interactions(complaint=complaint)),
         "now": timezone.now(),
-        "overdue": open_ and Complaint.objects.filter(pk=complaint.pk).overdue().exists(),
     }
 
 

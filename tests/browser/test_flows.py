@@ -471,7 +471,10 @@ def test_my_work_and_a_manager_reassigns_a_complaint_to_a_colleague(
     received = mine.get_by_test_id("work-received")
     expect(received.locator("tbody tr")).to_have_count(2)
     expect(received.locator("tbody tr").first).to_contain_text(work["overdue"].reference)
-    expect(received.locator("tbody tr").first.locator(".badge.overdue")).to_have_text("Overdue")
+    # Which deadline passed, and how long ago (high priority: 8 h to acknowledge, 72 h to resolve).
+    expect(received.locator("tbody tr").first.locator(".badge.deadline.over")).to_have_text(
+        ["acknowledge: 21 days over", "resolve: 18 days over"]
+    )
     for stage in ("understood", "apologised", "solving"):
         expect(mine.get_by_test_id(f"work-{stage}")).to_contain_text(work[stage].reference)
     expect(mine.locator("#work-results")).not_to_contain_text(work["colleagues"].reference)
@@ -497,10 +500,12 @@ def test_my_work_and_a_manager_reassigns_a_complaint_to_a_colleague(
     # Overdue: the one received three weeks ago, and the colleague's, unanswered for two days.
     overdue = boss.locator("#team-overdue")
     expect(overdue.locator("tbody tr")).to_have_count(2)
-    for late in (work["overdue"], work["colleagues"]):
-        expect(
-            overdue.locator(f"tr[data-reference='{late.reference}'] .badge.overdue")
-        ).to_have_text("Overdue")
+    expect(
+        overdue.locator(f"tr[data-reference='{work['overdue'].reference}'] .badge.deadline.over")
+    ).to_have_text(["acknowledge: 21 days over", "resolve: 18 days over"])
+    expect(
+        overdue.locator(f"tr[data-reference='{work['colleagues'].reference}'] .badge.deadline")
+    ).to_have_text(["acknowledge: 24 h over", "resolve: in 12 days"])
     check_a11y(boss)
     screenshot(boss, "team")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 
 import pytest
@@ -33,3 +35,9 @@ def field_html(page: str, field_id: str) -> str:
     """The rendered field group (label, help, errors, input) of the input with ``field_id``."""
     groups = page.split('<div class="field')[1:]
     return next(g for g in groups if f'id="{field_id}"' in g.split('<div class="field')[0])
+
+
+def badges(fragment: str) -> list[str]:
+    """The deadline badges' texts in ``fragment``, as a person reads them."""
+    found = re.findall(r'<span class="badge deadline[^"]*"[^>]*>(.*?)</span>', fragment, re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", b)).strip() for b in found]

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from complaints.states import Stage
 from tests.factories import CustomerFactory, advance, make_complaint, root_cause
-from tests.web.conftest import HTMX
+from tests.web.conftest import HTMX, badges
 
 
 def row_of(page: str, reference: str) -> str:
@@ -52,8 +52,12 @@ def test_overdue_and_due_today_come_first(client_as, agent):
     )
     page = client_as(agent).get(reverse("home")).content.decode()
     assert page.index(overdue.reference) < page.index(later.reference)
-    assert "Overdue" in row_of(page, overdue.reference)
-    assert "Overdue" not in row_of(page, later.reference)
+    # Urgent: acknowledged within 2 h, resolved within 24 h; normal: 24 h and 14 days.
+    assert badges(row_of(page, overdue.reference)) == [
+        "acknowledge: 46 h over",
+        "resolve: 24 h over",
+    ]
+    assert badges(row_of(page, later.reference)) == ["acknowledge: in 22 h", "resolve: in 14 days"]
 
 
 def test_shows_only_my_complaints_unless_asked_for_everything_i_may_see(
