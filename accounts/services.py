@@ -117,6 +117,8 @@ def saved_filter_create(*, user: User, page: str, name: str, query: str) -> Save
     query = _filter_query(query or "")
     errors = ErrorCollector()
     errors.require("name", name)
+    if "\x00" in name:  # no database column holds it
+        errors.add("name", _("Null characters are not allowed."))
     if len(name) > SavedFilter.NAME_MAX:
         errors.add(
             "name",

@@ -132,3 +132,18 @@ def test_a_user_never_sees_or_deletes_anothers_saved_filter(client_as, agent, ot
 def test_saving_and_deleting_need_a_post(client_as, agent):
     client = client_as(agent)
     assert client.get(save_url()).status_code == 405
+
+
+def test_a_name_with_a_null_character_is_refused_not_an_error_page(client_as, agent):
+    before = saved()
+    response = client_as(agent).post(save_url(), {"name": "Spo\x00ed", "query": ""}, follow=True)
+    assert response.status_code == 200
+    assert "Null characters are not allowed." in text(response)
+    assert saved() == before
+
+
+def test_after_filtering_with_htmx_the_save_form_carries_the_new_filter(client_as, agent):
+    response = client_as(agent).get(f"{HOME}?priority=high", HTTP_HX_REQUEST="true")
+    partial = text(response)
+    assert "<html" not in partial  # only the results, which hold the saved filters' form
+    assert 'name="query" value="priority=high"' in partial
