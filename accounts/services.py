@@ -101,11 +101,15 @@ _NOT_FILTERS = {"csrfmiddlewaretoken", "name", "page"}
 
 
 def _filter_query(query: str) -> str:
-    """``query`` as a clean query string: parsed and encoded again, without what is no filter."""
-    parsed = QueryDict(query.lstrip("?"), mutable=True)
-    for key in _NOT_FILTERS:
-        parsed.pop(key, None)
-    return parsed.urlencode()
+    """``query`` as a clean query string: parsed and encoded again, without what is no filter
+    and without empty fields (a form sent as it came: "q=&stage=" filters nothing)."""
+    parsed = QueryDict(query.lstrip("?"))
+    kept = QueryDict(mutable=True)
+    for key, values in parsed.lists():
+        filled = [v for v in values if v.strip()]
+        if key not in _NOT_FILTERS and filled:
+            kept.setlist(key, filled)
+    return kept.urlencode()
 
 
 def saved_filter_create(*, user: User, page: str, name: str, query: str) -> SavedFilter:

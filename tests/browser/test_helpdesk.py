@@ -18,6 +18,8 @@ from tests.browser.helpers import PageFor, say
 from tests.factories import advance, make_complaint
 
 A11y = Callable[..., Any]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
 
 
 def focused(page: Page, attribute: str = "name") -> str | None:
@@ -52,6 +54,13 @@ def test_keyboard_shortcuts_and_their_overlay(
     check_a11y(page)
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
+    # At phone width too.
+    page.set_viewport_size(PHONE)
+    page.locator("body").press("?")
+    expect(dialog).to_be_visible()
+    check_a11y(page)
+    page.keyboard.press("Escape")
+    page.set_viewport_size(DESKTOP)
 
     # The footer's button opens it too (for whoever does not know the key), and Close closes.
     page.get_by_role("button", name=re.compile(say("Keyboard shortcuts", language))).click()
@@ -184,4 +193,7 @@ def test_a_manager_reassigns_several_complaints_at_once_or_none(
         row = page.locator(f"#team-complaints tr[data-reference='{complaint.reference}']")
         expect(row.locator("td").nth(3)).to_have_text(str(other_agent))
     assert OwnershipTransfer.objects.filter(reason="Anna is met verlof.").count() == 2
+    check_a11y(page)
+    page.set_viewport_size(PHONE)  # the checkboxes and the form at phone width
+    expect(page.get_by_test_id("bulk-reassign")).to_be_visible()
     check_a11y(page)

@@ -34,7 +34,7 @@ def test_save_the_current_filter_and_follow_its_link(client_as, agent):
     calm = make_complaint(owner=agent, subject="Factuur klopt niet", priority="low")
     response = client.post(
         save_url(),
-        {"name": "  Spoed  ", "query": "priority=urgent&csrfmiddlewaretoken=x"},
+        {"name": "  Spoed  ", "query": "q=&priority=urgent&csrfmiddlewaretoken=x&stage="},
         follow=True,
     )
     assert "Filter “Spoed” saved." in text(response)
