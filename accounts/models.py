@@ -126,3 +126,41 @@ class ApiToken(models.Model):
 
     def is_active(self, now: datetime) -> bool:
         return self.revoked_at is None and self.expires > now
+
+
+class SavedFilter(models.Model):
+    """A list's filter that one user saved under a name: the query string of its filter form.
+
+    Per page ("my work", the team page), so the links under each list are the ones saved there.
+    """
+
+    class Page(models.TextChoices):
+        MY_WORK = "my-work", _("My work")
+        TEAM = "team", _("Team")
+
+    NAME_MAX = 80
+    QUERY_MAX = 1000
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="saved_filters"
+    )
+    page = models.CharField(_("page"), max_length=10, choices=Page.choices)
+    name = models.CharField(_("name"), max_length=NAME_MAX)
+    query = models.CharField(_("filter"), max_length=QUERY_MAX, blank=True)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "page", "name"], name="saved_filter_unique_name_per_user_page"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(name=""), name="saved_filter_name_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -6,10 +6,14 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts import tokens
-from accounts.models import ApiToken, User
+from accounts.models import ApiToken, SavedFilter, User
+from common.errors import ErrorCollector
 
 logger = logging.getLogger("accounts.tokens")
 
@@ -88,3 +92,64 @@ def token_used(*, token: ApiToken, now: datetime) -> None:
         return
     ApiToken.objects.filter(pk=token.pk).update(last_used=now)
     token.last_used = now
+
+
+# --- Saved filters ------------------------------------------------------------------------------
+
+# Parameters of a list's URL that are not its filter: the form's token, htmx's markers.
+_NOT_FILTERS = {"csrfmiddlewaretoken", "name", "page"}
+
+
+def _filter_query(query: str) -> str:
+    """``query`` as a clean query string: parsed and encoded again, without what is no filter
+    and without empty fields (a form sent as it came: "q=&stage=" filters nothing)."""
+    parsed = QueryDict(query.lstrip("?"))
+    kept = QueryDict(mutable=True)
+    for key, values in parsed.lists():
+        filled = [v for v in values if v.strip()]
+        if key not in _NOT_FILTERS and filled:
+            kept.setlist(key, filled)
+    return kept.urlencode()
+
+
+def saved_filter_create(*, user: User, page: str, name: str, query: str) -> SavedFilter:
+    """Save the list's current filter under ``name`` for ``user``; ``InvalidData`` saves nothing.
+
+    The name is unique per user and page, so the links under a list never read twice the same.
+    """
+    name = (name or "").strip()
+    query = _filter_query(query or "")
+    errors = ErrorCollector()
+    errors.require("name", name)
+    if "\x00" in name:  # no database column holds it
+        errors.add("name", _("Null characters are not allowed."))
+    if len(name) > SavedFilter.NAME_MAX:
+        errors.add(
+            "name",
+            _("Give a name of at most %(max)d characters (this one has %(length)d).")
+            % {"max": SavedFilter.NAME_MAX, "length": len(name)},
+        )
+    if page not in SavedFilter.Page.values:
+        errors.add("page", _("Filters are saved on “My work” and on the team page only."))
+    if len(query) > SavedFilter.QUERY_MAX:
+        errors.add(
+            "query",
+            _("This filter is too long to save (at most %(max)d characters).")
+            % {"max": SavedFilter.QUERY_MAX},
+        )
+    errors.raise_if_any()
+    if SavedFilter.objects.filter(user=user, page=page, name=name).exists():
+        errors.add("name", _("You already saved a filter named “%(name)s” here.") % {"name": name})
+    errors.raise_if_any()
+    try:
+        with transaction.atomic():
+            return SavedFilter.objects.create(user=user, page=page, name=name, query=query)
+    except IntegrityError:  # saved at the same moment in another tab: the constraint decides
+        errors.add("name", _("You already saved a filter named “%(name)s” here.") % {"name": name})
+        errors.raise_if_any()
+        raise
+
+
+def saved_filter_delete(*, saved: SavedFilter, user: User) -> None:
+    """Delete one of ``user``'s own saved filters; another's is left alone (never deleted)."""
+    SavedFilter.objects.filter(pk=saved.pk, user=user).delete()

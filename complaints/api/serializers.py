@@ -13,8 +13,9 @@ from rest_framework import serializers
 
 from accounts.models import User
 from common import limits
-from complaints import policies, privacy, selectors
+from complaints import policies, privacy, selectors, transfers
 from complaints.api import fields as strict
+from complaints.api.common import reference_field
 from complaints.care import followups
 from complaints.choices import (
     Balance,
@@ -521,6 +522,19 @@ class ReopenInputSerializer(Serializer):
 class TransferInputSerializer(Serializer):
     to_user = strict.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
     reason = strict.CharField(max_length=limits.NOTE)
+
+
+class BulkTransferInputSerializer(Serializer):
+    references = serializers.ListField(
+        child=reference_field(), allow_empty=False, max_length=transfers.MAX_COMPLAINTS
+    )
+    to_user = strict.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    reason = strict.CharField(max_length=limits.NOTE)
+
+
+class BulkTransferResultSerializer(Serializer):
+    references = serializers.ListField(child=serializers.CharField())
+    to_user = serializers.IntegerField()
 
 
 class InteractionSerializer(ModelSerializer):

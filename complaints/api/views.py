@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from complaints import policies, privacy, selectors, services, workflow
+from complaints import policies, privacy, selectors, services, transfers, workflow
 from complaints.api import listing
 from complaints.api import serializers as s
 from complaints.api.common import actor as _actor
@@ -327,6 +327,19 @@ class ComplaintViewSet(viewsets.GenericViewSet[Complaint]):
         data = _valid(s.TransferInputSerializer, request)
         complaint = services.complaint_transfer(complaint=complaint, actor=_actor(request), **data)
         return self._detail(complaint)
+
+    @extend_schema(
+        request=s.BulkTransferInputSerializer,
+        responses={200: s.BulkTransferResultSerializer, 400: _ERRORS[400], 403: _ERRORS[403]},
+    )
+    @action(detail=False, methods=["post"], url_path="bulk-transfer")
+    def bulk_transfer(self, request: Request) -> Response:
+        """Give several complaints to one new owner with one reason, as their manager: each a
+        single transfer, all or none (400 with each refusal under ``references``)."""
+        transfers.check_may_transfer_many(_actor(request))  # 403 whatever the payload
+        data = _valid(s.BulkTransferInputSerializer, request)
+        done = transfers.complaint_transfer_many(actor=_actor(request), **data)
+        return Response({"references": [c.reference for c in done], "to_user": data["to_user"].pk})
 
     @extend_schema(
         methods=["get"], responses={200: s.InteractionSerializer(many=True), 404: _ERRORS[404]}

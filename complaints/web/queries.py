@@ -71,9 +71,14 @@ def supervises_a_team(user: User) -> bool:
     )
 
 
-def team_open_complaints(*, user: User, now: datetime) -> QuerySet[Complaint]:
-    """The open complaints of the teams ``user`` manages (every team for an administrator)."""
-    qs = selectors.complaint_list(user=user, filters={"stage": [s.value for s in OPEN_STAGES]})
+def team_open_complaints(
+    *, user: User, now: datetime, filters: dict[str, Any] | None = None
+) -> QuerySet[Complaint]:
+    """The open complaints of the teams ``user`` manages (every team for an administrator),
+    narrowed by ``filters`` (the team page's)."""
+    filters = {**(filters or {})}
+    filters["stage"] = filters.get("stage") or [s.value for s in OPEN_STAGES]
+    qs = selectors.complaint_list(user=user, filters=filters)
     if not user.has_perm("complaints.view_all_complaints"):
         qs = qs.filter(owner__team__manager=user)
     return with_urgency(qs, now=now)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path, register_converter
 
-from complaints.web import callbacks, complaint, coulance, privacy, team, work
+from complaints.web import callbacks, complaint, coulance, privacy, saved_filters, team, work
 
 
 class ReferenceConverter:
@@ -49,6 +49,17 @@ urlpatterns = [
         name="complaint-page-step",
     ),
     path("team/", team.team_complaints, name="team-complaints"),
+    path("team/bulk-reassign/", team.team_bulk_reassign, name="team-bulk-reassign"),
+    path(
+        "saved-filters/<slug:page>/save/",
+        saved_filters.saved_filter_save,
+        name="saved-filter-save",
+    ),
+    path(
+        "saved-filters/<int:pk>/delete/",
+        saved_filters.saved_filter_delete,
+        name="saved-filter-delete",
+    ),
     path("callbacks/", callbacks.callbacks_page, name="callbacks"),
     path("callbacks/<int:pk>/kept/", callbacks.callback_keep, name="callback-keep"),
     path(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.models import SavedFilter
 from common.errors import ActionForbidden, InvalidData
 from common.web import actor, add_domain_errors, is_htmx
 from complaints import privacy, selectors, services
@@ -24,6 +25,7 @@ from complaints.models import AccessVia, Customer
 from complaints.states import Stage
 from complaints.web import queries
 from complaints.web.forms import NewComplaintForm, WorkFilterForm
+from complaints.web.saved_filters import saved_filters_context
 
 LIST_LIMIT = 200
 SEARCH_LIMIT = selectors.SEARCH_LIMIT
@@ -60,6 +62,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
         "truncated": truncated,
         "limit": LIST_LIMIT,
         "filtered": bool(request.GET),
+        **saved_filters_context(request, SavedFilter.Page.MY_WORK),
     }
     # htmx asks for the results only, except when it restores a page from history.
     partial = is_htmx(request) and not request.headers.get("HX-History-Restore-Request")

@@ -85,7 +85,8 @@ def test_query_count_does_not_grow_with_the_team(
 ):
     client = client_as(manager)
     make_complaint(owner=agent)
-    with django_assert_max_num_queries(10) as few:
+    # 12: the list, the saved filters, the owner filter's people and the bulk form's new owners.
+    with django_assert_max_num_queries(12) as few:
         client.get(URL)
     first = len(few)  # count now: the next request outside the block resets the query log
     for n in range(10):
@@ -152,3 +153,39 @@ def test_an_agent_cannot_reassign(client_as, agent, other_agent):
     )
     assert response.status_code == 403
     assert Complaint.objects.get(pk=complaint.pk).owner == other_agent
+
+
+def test_the_team_page_filters_by_owner_stage_and_search(client_as, manager, agent, other_agent):
+    annas = make_complaint(owner=agent, subject="Storing internet")
+    brams = advance(
+        make_complaint(owner=other_agent, subject="Factuur te hoog"), to=Stage.UNDERSTOOD
+    )
+    client = client_as(manager)
+
+    def listed(query: str) -> str:
+        page = client.get(f"{URL}?{query}").content.decode()
+        return page.split('id="team-complaints"')[1].split("</table>")[0]
+
+    by_owner = listed(f"owner={agent.pk}")
+    assert annas.reference in by_owner
+    assert brams.reference not in by_owner
+    by_stage = listed("stage=understood")
+    assert brams.reference in by_stage
+    assert annas.reference not in by_stage
+    by_search = listed("q=factuur")
+    assert brams.reference in by_search
+    assert annas.reference not in by_search
+
+
+def test_the_team_pages_owner_filter_offers_only_the_team(client_as, manager, agent, outsider):
+    page = client_as(manager).get(URL).content.decode()
+    owner_select = page.split('name="owner"')[1].split("</select>")[0]
+    assert f'value="{agent.pk}"' in owner_select
+    assert f'value="{outsider.pk}"' not in owner_select
+
+
+def test_an_invalid_team_filter_is_left_out_and_said(client_as, manager, agent, outsider):
+    annas = make_complaint(owner=agent)
+    page = html.unescape(client_as(manager).get(f"{URL}?owner={outsider.pk}").content.decode())
+    assert "Some filters are not valid; they were left out." in page
+    assert annas.reference in page
