@@ -102,7 +102,7 @@ def ownership_transferred_event(
 
 
 def interaction_added_event(
-    *, complaint: Complaint, actor: User, at: datetime, interaction_id: int, kind: str
+    *, complaint: Complaint, actor: User | None, at: datetime, interaction_id: int, kind: str
 ) -> ComplaintEvent:
     return _event(
         complaint=complaint,

@@ -33,6 +33,12 @@ def deadline_name(deadline: str) -> str:
     return _("acknowledgement") if deadline == "acknowledge" else _("resolution")
 
 
+def via_name(via: str) -> str:
+    """How a customer's message came in, in the active language."""
+    names = {"email": _("by email"), "status_page": _("on their status page")}
+    return str(names.get(via, via))
+
+
 def notification_text(kind: str, payload: dict[str, Any]) -> tuple[str, str]:
     """The title and the sentence of a notification, in the active language."""
     facts = {
@@ -47,6 +53,8 @@ def notification_text(kind: str, payload: dict[str, Any]) -> tuple[str, str]:
         "nps": payload.get("nps", ""),
         "version": payload.get("version", ""),
         "error": payload.get("error", ""),
+        "excerpt": payload.get("excerpt", ""),
+        "via": via_name(payload.get("via", "")),
     }
     if kind == NotificationKind.PROMISE_REMINDER:
         return (
@@ -89,6 +97,11 @@ def notification_text(kind: str, payload: dict[str, Any]) -> tuple[str, str]:
             _("Deadline missed: %(reference)s") % facts,
             _("The %(deadline)s deadline of “%(subject)s” (owner %(owner)s) passed at %(moment)s.")
             % facts,
+        )
+    if kind == NotificationKind.CUSTOMER_MESSAGE:
+        return (
+            _("The customer wrote: %(reference)s") % facts,
+            _("%(customer)s wrote about “%(subject)s” (%(via)s): %(excerpt)s") % facts,
         )
     if kind == NotificationKind.LETTER_FAILED:
         return (

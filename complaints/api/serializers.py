@@ -538,7 +538,7 @@ class BulkTransferResultSerializer(Serializer):
 
 
 class InteractionSerializer(ModelSerializer):
-    author = UserSummarySerializer(read_only=True)
+    author = UserSummarySerializer(read_only=True, allow_null=True)
     kind = serializers.ChoiceField(choices=InteractionKind.choices)
     direction = serializers.ChoiceField(choices=Direction.choices, default=Direction.INTERNAL)
     occurred_at = strict.DateTimeField(required=False)

@@ -23,10 +23,13 @@ class Interaction(models.Model):
     )
     summary = models.TextField(_("summary"), max_length=limits.TEXT)
     occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now)
+    # Empty for a message the customer wrote (an email, the status page): no user wrote it.
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -83,6 +83,7 @@ class NotificationKind(models.TextChoices):
     DEADLINE_WARNING = "deadline_warning", _("Deadline approaching")
     DEADLINE_BREACHED = "deadline_breached", _("Deadline passed")
     LETTER_FAILED = "letter_failed", _("Letter not sent")
+    CUSTOMER_MESSAGE = "customer_message", _("The customer wrote")
 
 
 class Notification(models.Model):
