@@ -123,6 +123,11 @@ def test_an_agent_saves_a_filter_follows_it_and_deletes_it(
     saved.get_by_role("button", name=say("Save filter", language)).click()
     expect(page.locator("#messages")).to_contain_text("Spoed")
     check_a11y(page)
+    page.set_viewport_size(PHONE)  # the saved filters and their form at phone width
+    expect(page.get_by_test_id("saved-filters").get_by_role("link", name="Spoed")).to_be_visible()
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+    check_a11y(page)
+    page.set_viewport_size(DESKTOP)
 
     page.goto("/")
     expect(page.locator("#work-results")).to_contain_text(calm.reference)
