@@ -38,7 +38,10 @@ class UnderstandingStep(TriadStep):
     # What a letter to the customer says instead of the note above (empty: a template
     # sentence for the emotion, never the note).
     acknowledgement_for_customer = models.TextField(
-        _("acknowledgement, in words for the customer"), max_length=limits.TEXT, blank=True
+        _("acknowledgement, in words for the customer"),
+        max_length=limits.TEXT,
+        blank=True,
+        db_default="",
     )
 
     class Meta:
@@ -54,7 +57,10 @@ class ApologyStep(TriadStep):
     )
     apology = models.TextField(_("apology"), max_length=limits.TEXT)
     apology_for_customer = models.TextField(
-        _("apology, in words for the customer"), max_length=limits.TEXT, blank=True
+        _("apology, in words for the customer"),
+        max_length=limits.TEXT,
+        blank=True,
+        db_default="",
     )
     apologised_at = models.DateTimeField(_("apologised at"))
 
@@ -72,7 +78,10 @@ class SolutionStep(TriadStep):
     facts_summary = models.TextField(_("facts summary"), max_length=limits.TEXT)
     next_steps = models.TextField(_("next steps"), max_length=limits.TEXT)
     next_steps_for_customer = models.TextField(
-        _("what we did, in words for the customer"), max_length=limits.TEXT, blank=True
+        _("what we did, in words for the customer"),
+        max_length=limits.TEXT,
+        blank=True,
+        db_default="",
     )
     promised_at = models.DateTimeField(_("promised moment"))
     wishes = models.JSONField(
