@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from complaints.choices import Language
 from complaints.coulance import review
 from complaints.coulance.letterhead import LetterheadData, current_letterhead, letterhead_of
-from complaints.coulance.review import formal
 from complaints.models import Complaint, CoulanceKind, CoulanceLetter, CoulanceRequest
 from complaints.money import format_amount
 
@@ -116,20 +115,22 @@ def draft_context(
     return {
         "customer_name": complaint.customer.name,
         "reference": complaint.reference,
-        "subject": formal(complaint.subject),
+        "subject": review.formal(complaint.subject),
         "received_on": _day(complaint.received_at, language),
         "emotion": understanding.emotion if understanding else "",
-        "understanding": formal(understanding.acknowledgement_for_customer)
+        "understanding": review.formal(understanding.acknowledgement_for_customer)
         if understanding
         else "",
-        "apology": formal(apology.apology_for_customer) if apology else "",
-        "done": formal(solution.next_steps_for_customer) if solution else "",
+        "apology": review.formal(apology.apology_for_customer) if apology else "",
+        "done": review.formal(solution.next_steps_for_customer) if solution else "",
         # Asked for with the request; the complaint's own (set at resolve) when it was not.
-        "customer_contribution": formal(
+        "customer_contribution": review.formal(
             request.customer_contribution or complaint.customer_contribution
         ),
         "kind": request.kind,
-        "gesture": formal(" ".join(part for part in _gesture_words(request, language) if part)),
+        "gesture": review.formal(
+            " ".join(part for part in _gesture_words(request, language) if part)
+        ),
         "amount": format_amount(request.amount, request.currency, language)
         if request.amount
         else "",

@@ -144,6 +144,8 @@ def _third_person(parts: list[str], *, language: str, customer_name: str) -> lis
     found = []
     name = customer_name.casefold().strip()
     for index, sentence in enumerate(parts):
+        if index == 0 and sentence.rstrip().endswith(","):
+            continue  # the salutation: "Geachte mevrouw Evers,"
         plain = " ".join(_words(sentence))
         words = set(plain.split())
         named = [
@@ -151,8 +153,6 @@ def _third_person(parts: list[str], *, language: str, customer_name: str) -> lis
             for term in THIRD_PERSON[language]
             if (term in words if " " not in term else f" {term} " in f" {plain} ")
         ]
-        if index == 0 and sentence.rstrip().endswith(","):
-            continue  # the salutation: "Geachte mevrouw Evers,"
         if name and name in sentence.casefold():
             named.append(customer_name)
         if named:
