@@ -41,6 +41,7 @@ class UnderstandingStep(TriadStep):
         _("acknowledgement, in words for the customer"),
         max_length=limits.TEXT,
         blank=True,
+        default="",
         db_default="",
     )
 
@@ -60,6 +61,7 @@ class ApologyStep(TriadStep):
         _("apology, in words for the customer"),
         max_length=limits.TEXT,
         blank=True,
+        default="",
         db_default="",
     )
     apologised_at = models.DateTimeField(_("apologised at"))
@@ -81,6 +83,7 @@ class SolutionStep(TriadStep):
         _("what we did, in words for the customer"),
         max_length=limits.TEXT,
         blank=True,
+        default="",
         db_default="",
     )
     promised_at = models.DateTimeField(_("promised moment"))
