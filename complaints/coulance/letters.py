@@ -16,10 +16,11 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from complaints.choices import Language
-from complaints.coulance import review
+from complaints.coulance import letter_fonts, review
 from complaints.coulance.letterhead import LetterheadData, current_letterhead, letterhead_of
 from complaints.models import Complaint, CoulanceKind, CoulanceLetter, CoulanceRequest
 from complaints.money import format_amount
@@ -225,10 +226,11 @@ def render_html(
     *,
     dated: datetime | None = None,
     letterhead: LetterheadData | None = None,
+    for_pdf: bool = False,
 ) -> str:
     """The letter as an HTML page (for the preview and the PDF), dated when it was frozen,
     under ``letterhead`` (by default the one it was sent with, or the current one for a draft;
-    ``letters/letterhead.html`` lays it out)."""
+    ``letters/letterhead.html`` lays it out). ``for_pdf`` adds the embedded fonts' rules."""
     complaint = letter.request.complaint
     moment = dated or letter.frozen_at or timezone.now()
     head = letterhead or letterhead_of(letter)
@@ -242,6 +244,8 @@ def render_html(
         "customer_email": complaint.customer.email,
         "company_name": head.company_name,
         "dated": _day(moment, letter.language),
+        # Our own constant rules (file URLs of the committed fonts), not the user's text.
+        "font_faces": mark_safe(letter_fonts.font_faces_css()) if for_pdf else "",  # noqa: S308
     }
     with translation.override(letter.language):
         return render_to_string(f"{TEMPLATE_DIR}/{letter.language}/coulance.html", context)
@@ -253,10 +257,14 @@ def render_pdf(
     dated: datetime | None = None,
     letterhead: LetterheadData | None = None,
 ) -> bytes:
-    """The letter as a PDF (WeasyPrint; imported here, once per process, when first needed)."""
+    """The letter as a PDF (WeasyPrint; imported here, once per process, when first needed).
+
+    The fonts of ``letter_fonts`` are already cut to the letter's characters; on a machine
+    without HarfBuzz's subsetter they are embedded whole (``full_fonts``), not subset again."""
     from weasyprint import HTML
 
-    pdf = HTML(string=render_html(letter, dated=dated, letterhead=letterhead)).write_pdf()
+    page = render_html(letter, dated=dated, letterhead=letterhead, for_pdf=True)
+    pdf = HTML(string=page).write_pdf(full_fonts=letter_fonts.embed_whole())
     if pdf is None:
         raise ValueError("pdf is missing")
     return bytes(pdf)
