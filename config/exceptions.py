@@ -35,7 +35,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, InvalidData):
         return Response(
             {field: [str(m) for m in messages] for field, messages in exc.errors.items()},
-            status=status.HTTP_400_BAD_REQUEST,
+            status=exc.status_code,  # 400; 413 for TooLarge
         )
     if isinstance(exc, DomainError):
         return Response({"detail": str(exc.message), "code": exc.code}, status=exc.status_code)
