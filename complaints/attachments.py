@@ -13,6 +13,7 @@ erasure, a cascade from a complaint) deletes its file once the transaction commi
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import os
@@ -37,7 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from common import filetypes
 from common.errors import InvalidData, TooLarge
-from complaints import events
+from complaints import events, policies
 from complaints.models import (
     Attachment,
     AttachmentSource,
@@ -279,6 +280,50 @@ def attachments_add(
             storage.delete(name)
         raise
     return Added(stored=stored, refused=refused)
+
+
+def attachments_upload(
+    *,
+    complaint: Complaint,
+    files: list[IncomingFile],
+    actor: User,
+    source: str,
+    field: str = "files",
+) -> Added:
+    """An agent's upload (the page, the API): whoever may work on the complaint; all files or
+    none (413 when one is too large, 400 for a kind not accepted, messages under ``field``)."""
+    policies.ensure_can_work(actor, complaint)
+    if not files:
+        raise InvalidData({field: [_("Choose at least one file.")]})
+    attachments_refuse_unless_all_fit(files, field=field)
+    return attachments_add(complaint=complaint, files=files, uploaded_by=actor, source=source)
+
+
+def attachments_export(*, complaint: Complaint) -> list[dict[str, Any]]:
+    """The complaint's files for the customer's data export: what is known of each, and the
+    file itself as base64 (the export stays one JSON document, for the page and the API)."""
+    exported = []
+    for row in complaint.attachments.order_by("created_at", "id"):
+        item: dict[str, Any] = {
+            "name": row.name,
+            "content_type": row.content_type,
+            "size": row.size,
+            "sha256": row.sha256,
+            "source": row.source,
+            "created_at": row.created_at,
+            "refused_reason": row.refused_words,
+        }
+        if row.file:
+            with row.file.open("rb") as handle:
+                item["content_base64"] = base64.b64encode(handle.read()).decode("ascii")
+        exported.append(item)
+    return exported
+
+
+def attachments_erase(*, complaint_ids: list[int]) -> int:
+    """Erasure: the complaints' attachment rows go, and their files once this commits."""
+    deleted, _by_model = Attachment.objects.filter(complaint_id__in=complaint_ids).delete()
+    return deleted
 
 
 @receiver(post_delete, sender=Attachment, dispatch_uid="attachment-file-delete")
