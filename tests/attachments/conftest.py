@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import override_settings
+from django.utils import translation
 
 from accounts.models import User
 from complaints.attachments import IncomingFile
 from complaints.models import Complaint
 from tests.factories import make_complaint
+from tests.web.conftest import client_as  # noqa: F401  (the web tests' logged-in client)
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -73,3 +75,11 @@ def stored_files(folder: Path) -> list[Path]:
 @pytest.fixture
 def complaint(agent: User) -> Complaint:
     return make_complaint(owner=agent)
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The reasons read in English unless a test asks for Dutch (a page request may leave the
+    thread's language at a user's)."""
+    with translation.override("en"):
+        yield
