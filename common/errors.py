@@ -52,6 +52,14 @@ class InvalidData(DomainError):
         super().__init__()
 
 
+class TooLarge(InvalidData):
+    """A file or a request over its size limit: 413, with the field's message in words."""
+
+    status_code = 413
+    code = "too_large"
+    default_message = _("Too large.")
+
+
 class ErrorCollector:
     """Gathers field messages so that all problems are reported at once, then raises."""
 

@@ -11,6 +11,7 @@ class ComplaintsConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from accounts.signals import approvers_changed
+        from complaints import attachments  # noqa: F401  # deletes a removed row's file
         from complaints.coulance.routing import on_approvers_changed
         from dbperf.timestamps import read_timestamps_faster
 

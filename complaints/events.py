@@ -113,6 +113,26 @@ def interaction_added_event(
     )
 
 
+def attachments_added_event(
+    *,
+    complaint: Complaint,
+    actor: User | None,
+    at: datetime,
+    source: str,
+    stored: list[dict[str, Any]],
+    refused: list[dict[str, Any]],
+) -> ComplaintEvent:
+    """Files added to the complaint (``stored``: id, name, size, type) and those refused
+    (name, size, reason), from ``source`` (page, API, email, form, status page)."""
+    return _event(
+        complaint=complaint,
+        type=EventType.ATTACHMENTS_ADDED,
+        actor=actor,
+        at=at,
+        payload={"source": source, "stored": stored, "refused": refused},
+    )
+
+
 def details_changed_event(
     *, complaint: Complaint, actor: User, at: datetime, changes: dict[str, list[Any]]
 ) -> ComplaintEvent:

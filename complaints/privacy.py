@@ -4,8 +4,9 @@ Every view of a complaint or a customer's details (web page or API) is recorded 
 ``DataAccess``, as are the searches that showed a customer (with the term), the changes of
 their details (which fields; the old and new values are in each complaint's audit trail),
 exports and erasures. A search shows only enough to pick a customer: ``mask_email`` and
-``mask_phone``. An export is everything the system holds about
-one customer, as JSON. Erasure replaces the customer's details and every free text written
+``mask_phone``. An export is everything the system holds about one customer, as JSON
+(attachments with their content in base64). Erasure deletes the attachments (rows, and the
+stored files once it commits) and replaces the customer's details and every free text written
 about them (facts, notes, letters, emails, the texts in audit events and notifications) with
 "—", while what the reports count stays as it was: channel, category, root cause, stages and
 dates, emotions, outcomes, amounts, NPS. Only Quality and administrators may export or erase.
@@ -26,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from common.errors import ActionForbidden, ErrorCollector, TransitionNotAllowed
-from complaints import append_only, events
+from complaints import append_only, attachments, events
 from complaints.models import (
     AccessKind,
     ApologyStep,
@@ -283,6 +284,7 @@ def _complaint_export(complaint: Complaint) -> dict[str, Any]:
             _texts(e, ["to", "subject", "body_text", "sent_at"])
             for e in complaint.emails.filter(state=EmailState.SENT).order_by("created_at", "id")
         ],
+        "attachments": attachments.attachments_export(complaint=complaint),
     }
 
 
@@ -410,6 +412,7 @@ def customer_erase(
             ["facts_summary", "next_steps", "next_steps_for_customer"],
         )
         _erase_texts(Interaction.objects.filter(**of_them), ["summary"])
+        attachments.attachments_erase(complaint_ids=complaint_ids)  # the files after commit
         _erase_texts(OwnershipTransfer.objects.filter(**of_them), ["reason"])
 
         promises = CallbackPromise.objects.filter(**of_them)

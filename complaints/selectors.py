@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from complaints import list_filters, policies
 from complaints.models import (
+    Attachment,
     Complaint,
     ComplaintEvent,
     Customer,
@@ -69,6 +70,25 @@ def complaint_timeline(*, complaint: Complaint) -> QuerySet[ComplaintEvent]:
 
 def complaint_interactions(*, complaint: Complaint) -> QuerySet[Interaction]:
     return complaint.interactions.select_related("author__team").order_by("occurred_at", "id")
+
+
+def complaint_attachments(*, complaint: Complaint) -> QuerySet[Attachment]:
+    """The complaint's files, the refused ones included (the page lists them with the reason)."""
+    return complaint.attachments.select_related("uploaded_by").order_by("created_at", "id")
+
+
+def attachment_get_for_user(*, user: User, pk: int) -> Attachment:
+    """A stored attachment of a complaint ``user`` may see, or 404 (also for a refused one:
+    there is no file)."""
+    attachment = (
+        Attachment.objects.filter(pk=pk, complaint__in=complaint_visible(user=user))
+        .exclude(file="")
+        .select_related("complaint")
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    return attachment
 
 
 SEARCH_MIN_LENGTH = 3

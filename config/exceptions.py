@@ -35,7 +35,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, InvalidData):
         return Response(
             {field: [str(m) for m in messages] for field, messages in exc.errors.items()},
-            status=status.HTTP_400_BAD_REQUEST,
+            status=exc.status_code,  # 400; 413 for TooLarge
         )
     if isinstance(exc, DomainError):
         return Response({"detail": str(exc.message), "code": exc.code}, status=exc.status_code)
@@ -65,9 +65,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
-def body_too_large() -> dict[str, str]:
-    """The 413's body: the largest body the API reads, in words."""
-    limit = min(settings.API_MAX_BODY_BYTES, settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 2**63)
+def body_too_large(limit: int | None = None) -> dict[str, str]:
+    """The 413's body: the largest body the API reads (or ``limit``), in words."""
+    if limit is None:
+        limit = min(settings.API_MAX_BODY_BYTES, settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 2**63)
     return {
         "detail": _("The request body is too large: at most %(limit)s bytes are read.")
         % {"limit": formats.number_format(limit, force_grouping=True)},

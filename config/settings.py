@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import django_stubs_ext
 from celery.schedules import crontab
@@ -142,7 +143,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -535,6 +536,42 @@ MIDDLEWARE.insert(  # after the language is known, before authentication
     MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1,
     "config.body_limit.ApiBodyLimitMiddleware",
 )
+
+# --- Attachments [track: attachments] ------------------------------------------------------
+# Files on complaints: at most ATTACHMENT_MAX_BYTES each and ATTACHMENTS_MAX_BYTES per message
+# (one upload, one email). Stored through the "attachments" storage: folders under
+# KLACHTWIJZER_VAR_DIR/attachments by default, an S3-compatible bucket (django-storages) when
+# ATTACHMENTS_S3_BUCKET is set. Never served as media: only the download view, which checks
+# that the user may see the complaint.
+ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+ATTACHMENTS_MAX_BYTES = envint("ATTACHMENTS_MAX_BYTES", 25 * 1024 * 1024)
+if not 1 <= ATTACHMENT_MAX_BYTES <= ATTACHMENTS_MAX_BYTES:
+    raise ImproperlyConfigured("need 1 <= ATTACHMENT_MAX_BYTES <= ATTACHMENTS_MAX_BYTES")
+# A multipart body may be this much larger than the files in it (the other fields, boundaries).
+ATTACHMENTS_BODY_OVERHEAD_BYTES = 1024 * 1024
+ATTACHMENTS_DIR = Path(envstr("ATTACHMENTS_DIR", str(VAR_DIR / "attachments")) or "")
+_s3_bucket = envstr("ATTACHMENTS_S3_BUCKET")
+if _s3_bucket:
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _s3_bucket,
+            "endpoint_url": envstr("ATTACHMENTS_S3_ENDPOINT_URL"),
+            "region_name": envstr("ATTACHMENTS_S3_REGION"),
+            "access_key": envstr("ATTACHMENTS_S3_ACCESS_KEY_ID"),
+            "secret_key": envstr("ATTACHMENTS_S3_SECRET_ACCESS_KEY"),
+            "location": envstr("ATTACHMENTS_S3_PREFIX", "attachments"),
+            "default_acl": "private",
+            "querystring_auth": True,  # no public URL, should one ever be asked for
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["attachments"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # MEDIA_URL is never routed: these files have no public address.
+        "OPTIONS": {"location": str(ATTACHMENTS_DIR)},
+    }
 
 # --- More than one machine: pooler, proxy, roles [track: cluster] --------------------------
 # Behind PgBouncer in transaction mode (DATABASE_POOLER=pgbouncer-transaction): no prepared

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from complaints.api.attachments import AttachmentDownloadView, ComplaintAttachmentsView
 from complaints.api.care import FollowUpViewSet, PromiseViewSet
 from complaints.api.coulance import CoulanceRequestViewSet
 from complaints.api.coulance_letters import CoulanceLetterViewSet
@@ -17,4 +20,12 @@ router.register("notifications", NotificationViewSet, basename="notification")
 router.register("coulance", CoulanceRequestViewSet, basename="coulance")
 router.register("coulance-letters", CoulanceLetterViewSet, basename="coulance-letter")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path(
+        "complaints/<reference:reference>/attachments/",
+        ComplaintAttachmentsView.as_view(),
+        name="api-complaint-attachments",
+    ),
+    path("attachments/<int:pk>/", AttachmentDownloadView.as_view(), name="api-attachment-download"),
+    *router.urls,
+]

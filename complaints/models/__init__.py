@@ -1,4 +1,5 @@
 from complaints.models.activity import Interaction, OwnershipTransfer
+from complaints.models.attachments import Attachment, AttachmentSource, Refusal
 from complaints.models.complaint import Complaint, ComplaintQuerySet, ReferenceCounter
 from complaints.models.coulance import (
     CoulanceKind,
@@ -36,6 +37,8 @@ __all__ = [
     "AccessVia",
     "AnsweredVia",
     "ApologyStep",
+    "Attachment",
+    "AttachmentSource",
     "CallbackPromise",
     "Complaint",
     "ComplaintEvent",
@@ -64,6 +67,7 @@ __all__ = [
     "PromiseOrigin",
     "PromiseState",
     "ReferenceCounter",
+    "Refusal",
     "RootCause",
     "ScheduledJob",
     "SolutionStep",

@@ -44,6 +44,7 @@ class EventType(models.TextChoices):
     DEADLINE_BREACHED = "deadline_breached", _("Deadline passed")
     PERSONAL_DATA_ERASED = "personal_data_erased", _("Customer's personal data erased")
     CUSTOMER_CHANGED = "customer_changed", _("Customer's details changed")
+    ATTACHMENTS_ADDED = "attachments_added", _("Attachments added")
 
 
 class ComplaintEvent(models.Model):

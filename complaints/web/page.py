@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -130,6 +131,12 @@ def _event_detail(event: ComplaintEvent) -> str:
             if isinstance(values, list) and len(values) == 2
         )
         return f"{changed} ({payload['reason']})" if payload.get("reason") else changed
+    if event.type == EventType.ATTACHMENTS_ADDED:
+        names = [str(f.get("name", "")) for f in payload.get("stored") or []]
+        refused = [str(f.get("name", "")) for f in payload.get("refused") or []]
+        if refused:
+            names.append(_("refused: %(names)s") % {"names": ", ".join(refused)})
+        return ", ".join(names)
     if event.type == EventType.INTERACTION_ADDED and payload.get("kind") in InteractionKind:
         return str(InteractionKind(payload["kind"]).label)
     for key in ("acknowledgement", "apology", "next_steps", "resolution_summary", "reason"):
@@ -189,6 +196,7 @@ def page_context(
     *,
     bound: dict[str, forms.Form] | None = None,
     refusal: str = "",
+    attachment_refusal: str = "",
 ) -> dict[str, Any]:
     """Everything the complaint page and its fragments show."""
     user = actor(request)
@@ -230,6 +238,12 @@ def page_context(
         "refusal": refusal,
         "events": events,
         "interactions": list(selectors.complaint_interactions(complaint=complaint)),
+        "attachments": list(selectors.complaint_attachments(complaint=complaint)),
+        "attachment_refusal": attachment_refusal,
+        "attachment_limits": {
+            "per_file": settings.ATTACHMENT_MAX_BYTES,
+            "per_message": settings.ATTACHMENTS_MAX_BYTES,
+        },
         "now": timezone.now(),
     }
 
@@ -241,9 +255,12 @@ def render_page(
     extra: dict[str, Any] | None = None,
     bound: dict[str, forms.Form] | None = None,
     refusal: str = "",
+    attachment_refusal: str = "",
 ) -> HttpResponse:
     """The whole complaint page: the triad, the customer's history and the coulance panel."""
-    context = page_context(request, complaint, bound=bound, refusal=refusal)
+    context = page_context(
+        request, complaint, bound=bound, refusal=refusal, attachment_refusal=attachment_refusal
+    )
     context["history"] = queries.customer_other_complaints(
         user=actor(request), customer=complaint.customer, exclude=complaint
     )

@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from django.urls import path, register_converter
 
-from complaints.web import callbacks, complaint, coulance, privacy, saved_filters, team, work
+from complaints.web import (
+    attachments,
+    callbacks,
+    complaint,
+    coulance,
+    privacy,
+    saved_filters,
+    team,
+    work,
+)
 
 
 class ReferenceConverter:
@@ -38,6 +47,12 @@ urlpatterns = [
         complaint.complaint_interaction,
         name="complaint-page-contact",
     ),
+    path(
+        "complaints/<ref:reference>/attachments/",
+        attachments.complaint_attachment_upload,
+        name="complaint-page-attachments",
+    ),
+    path("attachments/<int:pk>/", attachments.attachment_download, name="attachment-download"),
     path(
         "complaints/<ref:reference>/coulance/",
         coulance.coulance_request,
