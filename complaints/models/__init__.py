@@ -28,6 +28,7 @@ from complaints.models.scheduling import (
     OutgoingEmail,
     ScheduledJob,
 )
+from complaints.models.status_links import StatusLink
 from complaints.models.steps import ApologyStep, SolutionStep, UnderstandingStep
 from complaints.models.taxonomy import RootCause
 
@@ -67,6 +68,7 @@ __all__ = [
     "RootCause",
     "ScheduledJob",
     "SolutionStep",
+    "StatusLink",
     "SurveyInvitation",
     "UnderstandingStep",
 ]
