@@ -103,7 +103,9 @@ def public_owner() -> User:
     people = User.objects.filter(is_active=True)
     if settings.PUBLIC_FORM_TEAM:
         people = people.filter(team__name=settings.PUBLIC_FORM_TEAM)
-    is_agent = Exists(User.groups.through.objects.filter(user=OuterRef("pk"), group__name=GROUP_NAMES[Role.AGENT]))
+    is_agent = Exists(
+        User.groups.through.objects.filter(user=OuterRef("pk"), group__name=GROUP_NAMES[Role.AGENT])
+    )
     ranked = people.annotate(
         agent=is_agent,
         open_count=Count("owned_complaints", filter=Q(owned_complaints__stage__in=OPEN_STAGES)),
@@ -135,9 +137,7 @@ def _facts(what_happened: str, wish: str, language: str) -> str:
 
 def _customer(*, name: str, email: str, phone: str, language: str, owner: User) -> Customer:
     found = (
-        Customer.objects.filter(email__iexact=email, erased_at__isnull=True)
-        .order_by("-pk")
-        .first()
+        Customer.objects.filter(email__iexact=email, erased_at__isnull=True).order_by("-pk").first()
     )
     if found is None:
         return services.customer_create(

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from complaints.choices import CONTACT_BY, Direction, InteractionKind, Language
+from complaints.choices import CONTACT_BY, Channel, Direction, InteractionKind, Language
 from complaints.models import CallbackPromise, Complaint, Interaction, PromiseState, StatusLink
 from complaints.states import Stage
 
@@ -122,6 +122,11 @@ class StatusView:
     messages: list[Interaction]
 
 
+def _contact_by(channel: str) -> str:
+    words = CONTACT_BY.get(Channel(channel)) if channel in Channel.values else None
+    return str(words or "")
+
+
 def _promised(complaint: Complaint, now: datetime) -> Promised | None:
     """The next scheduled callback promise, else the triad's promised moment if still ahead."""
     promise = (
@@ -131,7 +136,7 @@ def _promised(complaint: Complaint, now: datetime) -> Promised | None:
         .first()
     )
     if promise is not None:
-        return Promised(at=promise.due_at, contact_by=str(CONTACT_BY.get(promise.channel, "")))
+        return Promised(at=promise.due_at, contact_by=_contact_by(promise.channel))
     if complaint.stage in (Stage.RESOLVED, Stage.CLOSED):
         return None
     solution_at = (
@@ -142,7 +147,7 @@ def _promised(complaint: Complaint, now: datetime) -> Promised | None:
     )
     if solution_at is None:
         return None
-    return Promised(at=solution_at, contact_by=str(CONTACT_BY.get(complaint.channel, "")))
+    return Promised(at=solution_at, contact_by=_contact_by(complaint.channel))
 
 
 def status_messages(complaint: Complaint) -> list[Interaction]:
@@ -166,7 +171,7 @@ def status_view(*, complaint: Complaint, now: datetime | None = None) -> StatusV
     return StatusView(
         complaint=complaint,
         stage_words=str(STAGE_WORDS[stage]),
-        step=_STEP_OF[stage],
+        step=_STEP_OF[Stage(stage)],
         promised=_promised(complaint, now),
         hear_by=(
             complaint.acknowledge_due_at

@@ -27,8 +27,11 @@ from complaints import customer_files, intake, status_links
 from complaints.choices import Language
 from complaints.web.public_forms import PublicComplaintForm, StatusMessageForm
 
-FORM_URL = {Language.DUTCH: "public-form-nl", Language.ENGLISH: "public-form-en"}
-STATUS_URL = {Language.DUTCH: "public-status-nl", Language.ENGLISH: "public-status-en"}
+FORM_URL: dict[str, str] = {Language.DUTCH: "public-form-nl", Language.ENGLISH: "public-form-en"}
+STATUS_URL: dict[str, str] = {
+    Language.DUTCH: "public-status-nl",
+    Language.ENGLISH: "public-status-en",
+}
 
 
 def _other(language: str) -> str:

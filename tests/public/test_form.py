@@ -156,7 +156,9 @@ def test_the_rate_per_client_address_counts_other_email_addresses(client: Client
     response = client.post("/complaint/", form_data(email="third@example.com"))
     assert response.status_code == 429
     # Another client address may still write.
-    other = client.post("/complaint/", form_data(email="fourth@example.com"), REMOTE_ADDR="10.1.2.3")
+    other = client.post(
+        "/complaint/", form_data(email="fourth@example.com"), REMOTE_ADDR="10.1.2.3"
+    )
     assert other.status_code == 302
 
 

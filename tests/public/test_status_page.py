@@ -4,6 +4,7 @@ between them and us (never an internal note), a message added; every dead link t
 from __future__ import annotations
 
 import re
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -90,7 +91,7 @@ def test_the_customers_message_is_added_and_its_owner_notified(client: Client, a
 
 
 def test_an_empty_message_is_refused_in_words_and_writes_nothing(client: Client, agent) -> None:
-    _complaint_, path = _complaint(agent)
+    _, path = _complaint(agent)
     before = db_snapshot()
     response = client.post(path, {"summary": "  ", "website": ""})
     assert response.status_code == 400
@@ -99,7 +100,7 @@ def test_an_empty_message_is_refused_in_words_and_writes_nothing(client: Client,
 
 
 def test_a_robot_on_the_status_page_is_refused(client: Client, agent) -> None:
-    _complaint_, path = _complaint(agent)
+    _, path = _complaint(agent)
     before = db_snapshot()
     response = client.post(path, {"summary": "Buy now", "website": "spam"})
     assert response.status_code == 400
@@ -134,7 +135,6 @@ def test_internal_notes_and_our_own_call_notes_are_never_shown(client: Client, a
 
 def test_every_dead_link_is_the_same_404_that_names_nothing(client: Client, agent) -> None:
     complaint, path = _complaint(agent)
-    erased, erased_path = _complaint(agent)
     revoked_at = timezone.now()
     StatusLink.objects.filter(complaint=complaint).update(revoked_at=revoked_at)
     pages = [
@@ -165,7 +165,7 @@ def test_erasing_the_customer_kills_the_link(client: Client, agent, quality) -> 
 
 
 def test_the_page_is_never_cached_and_passes_no_link_on(client: Client, agent) -> None:
-    _c, path = _complaint(agent)
+    _, path = _complaint(agent)
     response = client.get(path)
     assert "no-store" in response["Cache-Control"]
     assert response["Referrer-Policy"] == "same-origin"
