@@ -12,6 +12,7 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 
+from complaints import status_links
 from complaints.models import Complaint
 from complaints.scheduling import jobs
 from complaints.scheduling.outbox import email_build, email_queue
@@ -22,6 +23,9 @@ def complaint_watch(complaint: Complaint, *, now: datetime) -> None:
     when the customer has an address, and schedule the deadline warnings and breach checks."""
     customer = complaint.customer
     if customer.email:
+        # The personal status link, in the customer's language, also for a complaint that came
+        # in by phone or email: the acknowledgement is where the customer first gets it.
+        link = status_links.status_link_create(complaint=complaint, now=now)
         email_queue(
             [
                 email_build(
@@ -37,6 +41,7 @@ def complaint_watch(complaint: Complaint, *, now: datetime) -> None:
                         "owner_name": str(complaint.owner),
                         "hear_by": timezone.localtime(complaint.acknowledge_due_at),
                         "company": settings.COMPANY_NAME,
+                        "status_url": status_links.status_url(link.public_id, customer.language),
                     },
                     now=now,
                     complaint_id=complaint.pk,

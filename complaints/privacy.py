@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from common.errors import ActionForbidden, ErrorCollector, TransitionNotAllowed
-from complaints import append_only, attachments, events
+from complaints import append_only, attachments, events, status_links
 from complaints.models import (
     AccessKind,
     ApologyStep,
@@ -368,7 +368,7 @@ def customer_erase(
     """Erase ``customer``'s personal data on their request; the figures stay as they were.
 
     Scheduled promises and follow-ups end (nobody can be contacted any more), emails not yet
-    sent and survey links are cancelled, due work is skipped. Each complaint gets an audit
+    sent and survey and status links are cancelled, due work is skipped. Each complaint gets an audit
     event saying who erased and why; the erasure itself is recorded like an access.
     """
     now = now or timezone.now()
@@ -428,6 +428,8 @@ def customer_erase(
         SurveyInvitation.objects.filter(
             follow_up__complaint_id__in=complaint_ids, used_at__isnull=True, expires_at__gt=now
         ).update(expires_at=now)
+        # The personal status pages die with the data they showed.
+        status_links.status_link_revoke(complaint_ids=complaint_ids, now=now)
         ScheduledJob.objects.filter(**of_them, state=JobState.PENDING).update(
             state=JobState.SKIPPED, done_at=now
         )

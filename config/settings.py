@@ -311,6 +311,14 @@ DEFAULT_APPROVAL_LIMIT = Decimal("0.00")
 # The owner is warned this long before a deadline passes.
 DEADLINE_WARNING_MINUTES = envint("DEADLINE_WARNING_MINUTES", 60)
 
+# --- The public complaint form (/klacht/, /complaint/) -----------------------------------------
+# Complaints through the form per email address and per client address (DRF's rate format,
+# counted in CACHES: set CACHE_URL to Redis when more than one web process serves the form).
+PUBLIC_FORM_RATE = envrate("PUBLIC_FORM_RATE", "5/hour")
+# The team whose least-loaded agent (fewest open complaints) owns a complaint from the form;
+# empty: the least-loaded of everyone who may own complaints.
+PUBLIC_FORM_TEAM = (envstr("PUBLIC_FORM_TEAM", "") or "").strip()
+
 # --- Promises and follow-ups ------------------------------------------------------------------
 # Remind the owner this long before a callback is due; a promise not kept this long after its
 # moment is broken.

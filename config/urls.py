@@ -61,6 +61,7 @@ urlpatterns = [
     # [\s\S], not ".": a path with a newline in it (%0A) is under /api/ too.
     re_path(r"^api/(?P<rest>[\s\S]*)$", api_not_found),
     path("survey/<str:token>/", survey, name="survey"),
+    path("", include("complaints.web.public_urls")),
     path("", include("reports.urls")),
     path("", include("complaints.web.urls")),
     path("", include("accounts.urls")),

@@ -29,6 +29,7 @@ from complaints.models.scheduling import (
     OutgoingEmail,
     ScheduledJob,
 )
+from complaints.models.status_links import StatusLink
 from complaints.models.steps import ApologyStep, SolutionStep, UnderstandingStep
 from complaints.models.taxonomy import RootCause
 
@@ -71,6 +72,7 @@ __all__ = [
     "RootCause",
     "ScheduledJob",
     "SolutionStep",
+    "StatusLink",
     "SurveyInvitation",
     "UnderstandingStep",
 ]

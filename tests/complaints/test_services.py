@@ -118,6 +118,7 @@ def test_the_person_who_logs_a_complaint_owns_it(agent, clock):
         "complaints.ReferenceCounter",
         "complaints.OutgoingEmail",  # the acknowledgement to the customer
         "complaints.ScheduledJob",  # the deadline watch
+        "complaints.StatusLink",  # the customer's personal status page, named in that email
     }
     [event] = changes["complaints.ComplaintEvent"]["added"]
     assert (event["type"], event["actor_id"], event["to_stage"]) == (
