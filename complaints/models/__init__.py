@@ -17,6 +17,7 @@ from complaints.models.followups import (
     SurveyInvitation,
 )
 from complaints.models.letterhead import Letterhead, LogoType
+from complaints.models.mail import InboundEmail, InboundState
 from complaints.models.privacy import AccessKind, AccessVia, DataAccess
 from complaints.models.promises import CallbackPromise, PromiseOrigin, PromiseState
 from complaints.models.scheduling import (
@@ -50,6 +51,8 @@ __all__ = [
     "EventType",
     "FollowUp",
     "FollowUpState",
+    "InboundEmail",
+    "InboundState",
     "Interaction",
     "JobKind",
     "JobState",

@@ -39,6 +39,11 @@ urlpatterns = [
         name="complaint-page-contact",
     ),
     path(
+        "complaints/<ref:reference>/answer/",
+        complaint.complaint_answer,
+        name="complaint-page-answer",
+    ),
+    path(
         "complaints/<ref:reference>/coulance/",
         coulance.coulance_request,
         name="complaint-page-coulance",
