@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, Q, Value, When
 from django.utils import timezone
 
 from accounts.models import User
@@ -77,7 +77,8 @@ def _row(mailbox: dict[str, Any], key: str, now: datetime, **fields: Any) -> Inb
 def owner_for(mailbox: dict[str, Any]) -> User:
     """Who owns a complaint from ``mailbox``: its configured ``owner`` (a username) when that
     person can own complaints, else the member of its ``team`` with the fewest open complaints
-    (ties: the longest-standing account, then the lowest id)."""
+    (ties: the longest-standing account, then the lowest id); the team's manager only when no
+    one else in the team can own complaints."""
     if mailbox.get("owner"):
         owner = User.objects.filter(username=mailbox["owner"], is_active=True).first()
         if owner is not None and policies.can_own(owner):
@@ -86,9 +87,13 @@ def owner_for(mailbox: dict[str, Any]) -> User:
         members = (
             User.objects.filter(team__name=mailbox["team"], is_active=True)
             .annotate(
-                open_count=Count("complaints", filter=Q(complaints__stage__in=sorted(OPEN_STAGES)))
+                open_count=Count(
+                    "owned_complaints",
+                    filter=Q(owned_complaints__stage__in=sorted(OPEN_STAGES)),
+                )
             )
-            .order_by("open_count", "date_joined", "pk")
+            .annotate(leads=Case(When(pk=F("team__manager_id"), then=Value(1)), default=Value(0)))
+            .order_by("leads", "open_count", "date_joined", "pk")
         )
         for member in members:
             if policies.can_own(member):
