@@ -130,7 +130,7 @@ def html_to_text(html: str) -> str:
 
 # Where a quoted earlier message starts ("Op … schreef …:", "On … wrote:", Outlook's header).
 _QUOTE_START = re.compile(
-    r"^(On .{4,200} wrote:|Op .{4,200} schreef .{0,200}:|-{2,} ?(Original Message|"
+    r"^(On .{1,200} wrote:|Op .{1,200} schreef.{0,200}:|-{2,} ?(Original Message|"
     r"Oorspronkelijk bericht|Forwarded message|Doorgestuurd bericht) ?-{2,}|"
     r"(From|Van): .+)$",
     re.IGNORECASE,
