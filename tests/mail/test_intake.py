@@ -226,3 +226,25 @@ def test_an_unreachable_mailbox_is_logged_and_the_others_still_read(
     results = imap.poll_all()
     assert results["dead"] == {"error": 1}
     assert results[mailbox["name"]] == {"imported": 1}
+
+
+def test_mailboxes_from_the_environment_are_checked_loudly(monkeypatch: Any) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config.env import envmailboxes
+
+    monkeypatch.setenv(
+        "KW_TEST_BOXES",
+        '[{"host": "imap.example.nl", "user": "klachten", "password_file": "/run/secret",'
+        ' "team": "Noord", "tls": "starttls", "language": "en"}]',
+    )
+    (box,) = envmailboxes("KW_TEST_BOXES")
+    assert (box["port"], box["folder"], box["name"]) == (143, "INBOX", "klachten@imap.example.nl")
+    monkeypatch.setenv("KW_TEST_BOXES", '[{"host": "h", "user": "u", "password": "p"}]')
+    with pytest.raises(ImproperlyConfigured, match="team or an owner"):
+        envmailboxes("KW_TEST_BOXES")
+    monkeypatch.setenv("KW_TEST_BOXES", "not json")
+    with pytest.raises(ImproperlyConfigured, match="JSON list"):
+        envmailboxes("KW_TEST_BOXES")
+    monkeypatch.delenv("KW_TEST_BOXES")
+    assert envmailboxes("KW_TEST_BOXES") == []

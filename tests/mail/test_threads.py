@@ -153,9 +153,10 @@ def test_the_api_sends_a_message_with_threading_headers(
     answer = [m for m in _received(smtp, "els@example.nl") if m["Subject"].startswith("[")]
     assert len(answer) == 1
     assert complaint.reference in answer[0]["Subject"]
-    assert answer[0]["Message-ID"] == OutgoingEmail.objects.get(
-        key__startswith="customer_answer:"
-    ).message_id
+    assert (
+        answer[0]["Message-ID"]
+        == OutgoingEmail.objects.get(key__startswith="customer_answer:").message_id
+    )
 
 
 def test_the_api_refuses_an_empty_message_and_a_customer_without_email(
