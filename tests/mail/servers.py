@@ -168,9 +168,9 @@ service anvil {{
         try:
             client.login(user, PASSWORD)
             for raw in messages:
-                status, data = client.append(folder, None, None, raw)
-                if status != "OK":
-                    raise RuntimeError(f"APPEND failed: {data!r}")
+                answer = client.append(folder, "", "", raw)  # no flags, no date
+                if answer[0] != "OK":
+                    raise RuntimeError(f"APPEND failed: {answer[1]!r}")
         finally:
             client.logout()
 

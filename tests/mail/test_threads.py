@@ -36,6 +36,11 @@ def _received(smtp: SmtpReceiver, to: str) -> list[EmailMessage]:
     return found
 
 
+def _text(message: EmailMessage) -> str:
+    body = message.get_body(preferencelist=("plain",))
+    return str(body.get_content()) if body is not None else ""
+
+
 def _complaint_from_email(dovecot: Dovecot, mailbox: dict[str, Any], **kwargs: Any) -> Complaint:
     raw = customer_email(message_id="<first.1@mail.example.nl>", **kwargs)
     dovecot.append(mailbox["user"], raw)
@@ -65,13 +70,13 @@ def test_an_answer_goes_out_threaded_and_the_reply_comes_back_to_the_complaint(
         )
     send_pending(max_seconds=20)
 
-    sent = [m for m in _received(smtp, "joke@example.nl") if "terug" in m.get_body().get_content()]
+    sent = [m for m in _received(smtp, "joke@example.nl") if "terug" in _text(m)]
     assert len(sent) == 1
     answer = sent[0]
     assert answer["Subject"].startswith(f"[{complaint.reference}] ")
     assert answer["In-Reply-To"] == "<first.1@mail.example.nl>"
     assert "<first.1@mail.example.nl>" in answer["References"]
-    assert greeting in answer.get_body(preferencelist=("plain",)).get_content()
+    assert greeting in _text(answer)
     stored = OutgoingEmail.objects.get(key__startswith="customer_answer:")
     assert answer["Message-ID"] == stored.message_id
     assert Interaction.objects.filter(
