@@ -18,6 +18,7 @@ from accounts.models import User
 from common.errors import DomainError, InvalidData
 from complaints import privacy, services
 from complaints.coulance import letterhead_admin  # noqa: F401 (registers the letterhead's admin)
+from complaints.mail import admin as mail_admin  # noqa: F401 (registers the incoming email's admin)
 from complaints.models import (
     AccessKind,
     AccessVia,

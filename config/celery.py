@@ -15,3 +15,4 @@ app = Celery("klachtwijzer")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(["complaints.scheduling"])  # complaints/scheduling/tasks.py
+app.autodiscover_tasks(["complaints.mail"])  # complaints/mail/tasks.py

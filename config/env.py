@@ -215,3 +215,77 @@ def database_behind_pooler(database: dict[str, Any], pooler: str | None) -> dict
         # before reusing it instead of failing the request that picks it up.
         "CONN_HEALTH_CHECKS": True,
     }
+
+
+_TLS_MODES = {"ssl", "starttls", "none"}
+_MAILBOX_KEYS = {
+    "name",
+    "host",
+    "port",
+    "tls",
+    "user",
+    "password",
+    "password_file",
+    "folder",
+    "team",
+    "owner",
+    "language",
+}
+
+
+def envmailboxes(name: str) -> list[dict[str, Any]]:
+    """``INBOUND_MAILBOXES``: a JSON list of IMAP mailboxes, each checked and completed:
+    ``{name, host, port, tls (ssl|starttls|none), user, password | password_file, folder,
+    team, owner, language}``. Unset or empty: no mailbox (inbound mail is off)."""
+    import json
+
+    raw = (envstr(name) or "").strip()
+    if not raw:
+        return []
+    try:
+        items = json.loads(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a JSON list of mailboxes") from None
+    if not isinstance(items, list):
+        raise ImproperlyConfigured(f"{name} must be a JSON list of mailboxes")
+    mailboxes: list[dict[str, Any]] = []
+    for index, item in enumerate(items):
+        where = f"{name}[{index}]"
+        if not isinstance(item, dict) or not item.get("host") or not item.get("user"):
+            raise ImproperlyConfigured(f"{where} needs at least a host and a user")
+        unknown = set(item) - _MAILBOX_KEYS
+        if unknown:
+            raise ImproperlyConfigured(f"{where} has unknown keys: {', '.join(sorted(unknown))}")
+        tls = str(item.get("tls", "ssl")).lower()
+        if tls not in _TLS_MODES:
+            raise ImproperlyConfigured(f"{where}.tls must be ssl, starttls or none")
+        if not item.get("password") and not item.get("password_file"):
+            raise ImproperlyConfigured(f"{where} needs a password or a password_file")
+        language = str(item.get("language", "nl"))
+        if language not in {"nl", "en"}:
+            raise ImproperlyConfigured(f"{where}.language must be nl or en")
+        try:
+            port = int(item.get("port") or (993 if tls == "ssl" else 143))
+        except (TypeError, ValueError):
+            raise ImproperlyConfigured(f"{where}.port must be a number") from None
+        mailbox_name = str(item.get("name") or f"{item['user']}@{item['host']}")[:60]
+        if any(mailbox["name"] == mailbox_name for mailbox in mailboxes):
+            raise ImproperlyConfigured(f"{where}.name {mailbox_name!r} is used twice")
+        if not item.get("team") and not item.get("owner"):
+            raise ImproperlyConfigured(f"{where} needs a team or an owner (who gets its mail)")
+        mailboxes.append(
+            {
+                "name": mailbox_name,
+                "host": str(item["host"]),
+                "port": port,
+                "tls": tls,
+                "user": str(item["user"]),
+                "password": str(item.get("password") or ""),
+                "password_file": str(item.get("password_file") or ""),
+                "folder": str(item.get("folder") or "INBOX"),
+                "team": str(item.get("team") or ""),
+                "owner": str(item.get("owner") or ""),
+                "language": language,
+            }
+        )
+    return mailboxes

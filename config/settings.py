@@ -25,6 +25,7 @@ from config.env import (
     envfloat,
     envint,
     envlist,
+    envmailboxes,
     envrate,
     envrates,
     envstr,
@@ -270,6 +271,11 @@ CELERY_BEAT_SCHEDULE["resend-lost-letters"] = {
     "schedule": float(SCHEDULER_TICK_SECONDS),
     "options": {"expires": float(SCHEDULER_TICK_SECONDS)},
 }
+CELERY_BEAT_SCHEDULE["poll-inbound-mail"] = {
+    "task": "complaints.mail.poll",
+    "schedule": float(envint("INBOUND_POLL_SECONDS", 60)),
+    "options": {"expires": float(envint("INBOUND_POLL_SECONDS", 60))},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Email ------------------------------------------------------------------------------------
@@ -284,6 +290,14 @@ EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "klantenservice@example.com")
 EMAIL_FILE_PATH = envstr("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))  # for the file backend
+# Inbound mail (complaints.mail): the IMAP mailboxes read every INBOUND_POLL_SECONDS, as a
+# JSON list (see config.env.envmailboxes). None configured: inbound mail is off, and /ready/
+# says so; the poll then does nothing.
+INBOUND_MAILBOXES = envmailboxes("INBOUND_MAILBOXES")
+INBOUND_POLL_SECONDS = envint("INBOUND_POLL_SECONDS", 60)
+INBOUND_TIMEOUT_SECONDS = envfloat("INBOUND_TIMEOUT_SECONDS", 30.0)
+# Messages fetched per poll per mailbox (the rest wait for the next poll).
+INBOUND_BATCH = envint("INBOUND_BATCH", 200)
 # Links in emails to customers (the survey) start with this.
 SITE_URL = (envstr("SITE_URL", "http://localhost:8000") or "").rstrip("/")
 

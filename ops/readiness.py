@@ -92,6 +92,16 @@ def _age_check(name: str, read: Callable[[datetime], int], limit: int, now: date
     }
 
 
+def check_inbound_mail() -> Result:
+    """Inbound mail is "off" without INBOUND_MAILBOXES (never a failure: the system runs
+    without a mail server); with mailboxes, how many are configured. Whether a mailbox answers
+    is the poll's business (it logs), not a reason to take this process out of service."""
+    mailboxes = getattr(settings, "INBOUND_MAILBOXES", [])
+    if not mailboxes:
+        return {"status": "off"}
+    return {"status": "ok", "mailboxes": len(mailboxes)}
+
+
 def readiness(now: datetime | None = None) -> tuple[bool, Result]:
     """Whether the process is ready, and the body that says why (or why not)."""
     from complaints.scheduling import backlog
@@ -109,6 +119,7 @@ def readiness(now: datetime | None = None) -> tuple[bool, Result]:
     else:  # nothing else can be read without it
         for name in ("migrations", "due_jobs", "outbox"):
             checks[name] = {"status": "skipped"}
+    checks["inbound_mail"] = check_inbound_mail()
     failing = [name for name, result in checks.items() if result["status"] == "fail"]
     ready = not failing
     return ready, {"status": "ok" if ready else "fail", "failing": failing, "checks": checks}

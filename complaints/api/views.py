@@ -19,6 +19,7 @@ from complaints.api.common import actor as _actor
 from complaints.api.common import error_responses, query_data
 from complaints.api.common import valid as _valid
 from complaints.api.filters import ComplaintFilter, list_filters
+from complaints.api.messages import CustomerMessagesMixin
 from complaints.models import AccessKind, AccessVia, Complaint, Customer, RootCause
 from complaints.states import Transition
 
@@ -163,7 +164,7 @@ class CustomerViewSet(
     ),
     retrieve=extend_schema(responses={200: s.ComplaintDetailSerializer, 404: _ERRORS[404]}),
 )
-class ComplaintViewSet(viewsets.GenericViewSet[Complaint]):
+class ComplaintViewSet(CustomerMessagesMixin, viewsets.GenericViewSet[Complaint]):
     """Complaints and their triad workflow. Identified by reference, e.g. ``KL-2026-000123``."""
 
     lookup_field = "reference"

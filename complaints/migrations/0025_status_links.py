@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0023_attachments'),
+        ('complaints', '0024_inbound_mail'),
     ]
 
     operations = [

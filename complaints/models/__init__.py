@@ -18,6 +18,7 @@ from complaints.models.followups import (
     SurveyInvitation,
 )
 from complaints.models.letterhead import Letterhead, LogoType
+from complaints.models.mail import InboundEmail, InboundState
 from complaints.models.privacy import AccessKind, AccessVia, DataAccess
 from complaints.models.promises import CallbackPromise, PromiseOrigin, PromiseState
 from complaints.models.scheduling import (
@@ -54,6 +55,8 @@ __all__ = [
     "EventType",
     "FollowUp",
     "FollowUpState",
+    "InboundEmail",
+    "InboundState",
     "Interaction",
     "JobKind",
     "JobState",

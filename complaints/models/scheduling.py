@@ -156,6 +156,11 @@ class OutgoingEmail(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     # When a sender claimed it (state "sending", committed before the mail server is called).
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Threading: our own Message-ID (empty: the sender makes one from the row), and the
+    # customer's message this one answers, so their reply comes back to the same complaint.
+    message_id = models.CharField(max_length=255, blank=True, default="", db_index=True)
+    in_reply_to = models.CharField(max_length=255, blank=True, default="")
+    references = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -108,21 +108,44 @@ def kick_sender() -> None:
     _last_kick = now
 
 
+def _headers(email: dict[str, Any]) -> dict[str, str]:
+    """The Message-ID (the row's own, or one made from its idempotency key, which lets a
+    receiving server drop a duplicate) and, for an answer, the threading headers."""
+    headers = {
+        "Message-ID": email.get("message_id") or f"<{email['key']}.{email['pk']}@klachtwijzer>"
+    }
+    if email.get("in_reply_to"):
+        headers["In-Reply-To"] = email["in_reply_to"]
+    if email.get("references"):
+        headers["References"] = email["references"]
+    return headers
+
+
 def _message(email: dict[str, Any]) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=email["subject"],
         body=email["body_text"],
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email["to"]],
-        # The idempotency key in the Message-ID lets a receiving server drop a duplicate.
-        headers={"Message-ID": f"<{email['key']}.{email['pk']}@klachtwijzer>"},
+        headers=_headers(email),
     )
     if email["body_html"]:
         message.attach_alternative(email["body_html"], "text/html")
     return message
 
 
-_FIELDS = ("pk", "key", "to", "subject", "body_text", "body_html", "attempts")
+_FIELDS = (
+    "pk",
+    "key",
+    "to",
+    "subject",
+    "body_text",
+    "body_html",
+    "attempts",
+    "message_id",
+    "in_reply_to",
+    "references",
+)
 
 
 def _claim(email_id: int, now: datetime) -> bool:

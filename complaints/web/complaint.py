@@ -23,12 +23,14 @@ from common.errors import ActionForbidden, InvalidData, TransitionNotAllowed
 from common.web import actor, add_domain_errors, is_htmx
 from complaints import policies, privacy, selectors, services, workflow
 from complaints.care import followups
+from complaints.mail import outbound
 from complaints.models import (
     AccessKind,
     AccessVia,
     Complaint,
 )
 from complaints.states import Transition
+from complaints.web.answer import AnswerForm
 from complaints.web.forms import InteractionForm, ResolveForm, TransferForm, step_form
 from complaints.web.page import Step, page_context, render_page
 
@@ -211,3 +213,28 @@ def complaint_interaction(request: HttpRequest, reference: str) -> HttpResponse:
         add_domain_errors(form, error)
         return _respond(request, complaint, bound={"interaction": form})
     return _respond(request, complaint, done=_("Added to the complaint's contacts."))
+
+
+@login_required
+@require_POST
+def complaint_answer(request: HttpRequest, reference: str) -> HttpResponse:
+    """Send the typed message to the customer by email."""
+    user = actor(request)
+    complaint = _get(request, reference)
+    form = AnswerForm(request.POST, auto_id="answer-%s")
+    try:
+        outbound.check_may_answer(complaint, user)
+        if not form.is_valid():
+            return _respond(request, complaint, bound={"answer": form})
+        outbound.customer_answer_send(complaint=complaint, actor=user, **form.cleaned_data)
+    except ActionForbidden as error:
+        return _forbidden(request, complaint, error)
+    except TransitionNotAllowed as error:
+        return _respond(request, complaint, refusal=str(error.message))
+    except InvalidData as error:
+        add_domain_errors(form, error)
+        return _respond(request, complaint, bound={"answer": form})
+    done = _("Sent to %(address)s; it is in the contacts as an email to the customer.") % {
+        "address": complaint.customer.email
+    }
+    return _respond(request, complaint, done=done)

@@ -31,6 +31,7 @@ from complaints.models import (
 from complaints.models.coulance import unroutable_reason
 from complaints.states import Stage, Transition, allowed_transitions
 from complaints.web import queries
+from complaints.web.answer import answer_form_for
 from complaints.web.coulance_panel import panel_context as coulance_panel_context
 from complaints.web.forms import InteractionForm, TransferForm, step_form
 
@@ -225,6 +226,7 @@ def page_context(
         event.from_label = _stage_label(event.from_stage)  # type: ignore[attr-defined]
         event.to_label = _stage_label(event.to_stage)  # type: ignore[attr-defined]
     open_ = complaint.is_open
+    answer_form, answer_blocked = answer_form_for(complaint, user) if may_work else (None, "")
     return {
         "complaint": complaint,
         "may_work": may_work,
@@ -235,6 +237,8 @@ def page_context(
         or (TransferForm(auto_id="transfer-%s") if may_work and open_ else None),
         "interaction_form": bound.get("interaction")
         or (InteractionForm(auto_id="interaction-%s") if may_work else None),
+        "answer_form": bound.get("answer") or answer_form,
+        "answer_blocked": answer_blocked,
         "refusal": refusal,
         "events": events,
         "interactions": list(selectors.complaint_interactions(complaint=complaint)),

@@ -54,6 +54,11 @@ urlpatterns = [
     ),
     path("attachments/<int:pk>/", attachments.attachment_download, name="attachment-download"),
     path(
+        "complaints/<ref:reference>/answer/",
+        complaint.complaint_answer,
+        name="complaint-page-answer",
+    ),
+    path(
         "complaints/<ref:reference>/coulance/",
         coulance.coulance_request,
         name="complaint-page-coulance",

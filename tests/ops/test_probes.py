@@ -56,9 +56,24 @@ def test_ready_when_everything_is_in_order(client, db):
     assert response.status_code == 200, body
     assert body["status"] == "ok"
     assert body["failing"] == []
-    assert set(body["checks"]) == {"database", "broker", "migrations", "due_jobs", "outbox"}
+    assert set(body["checks"]) == {
+        "database",
+        "broker",
+        "migrations",
+        "due_jobs",
+        "outbox",
+        "inbound_mail",
+    }
+    # Without INBOUND_MAILBOXES inbound mail is off, and that is no failure.
+    assert body["checks"].pop("inbound_mail") == {"status": "off"}
     assert all(check["status"] == "ok" for check in body["checks"].values())
     assert body["checks"]["due_jobs"]["oldest_age_seconds"] == 0
+
+
+def test_ready_says_how_many_mailboxes_inbound_mail_reads(client, db, settings):
+    settings.INBOUND_MAILBOXES = [{"name": "klachten"}, {"name": "complaints"}]
+    body = client.get("/ready/").json()
+    assert body["checks"]["inbound_mail"] == {"status": "ok", "mailboxes": 2}
 
 
 @pytest.mark.parametrize("scheme", ["redis", "amqp"])
