@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from accounts.models import Team, User
@@ -72,3 +74,19 @@ def api_as(api: APIClient):
         return api
 
     return login
+
+
+@pytest.fixture(autouse=True, scope="session")
+def attachments_in_a_throwaway_folder(tmp_path_factory: pytest.TempPathFactory):
+    """Files that tests attach (forms, email, the API) go to a folder of this run, never to the
+    project's var folder; tests/attachments gives each of its tests a folder of its own."""
+    folder = tmp_path_factory.mktemp("attachments")
+    storages = {
+        **settings.STORAGES,
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(folder)},
+        },
+    }
+    with override_settings(STORAGES=storages):
+        yield folder

@@ -19,6 +19,7 @@ def customer_email(
     references: str = "",
     headers: dict[str, str] | None = None,
     attachment: tuple[str, str, bytes] | None = None,
+    more_attachments: tuple[tuple[str, str, bytes], ...] = (),
 ) -> bytes:
     message = EmailMessage()
     message["From"] = sender
@@ -40,8 +41,7 @@ def customer_email(
         message.set_content(html, subtype="html")
     else:
         message.set_content(text)
-    if attachment:
-        name, content_type, data = attachment
+    for name, content_type, data in ((attachment,) if attachment else ()) + more_attachments:
         maintype, subtype = content_type.split("/")
         message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
     return message.as_bytes()

@@ -13,7 +13,7 @@ from accounts.roles import Role
 from complaints.choices import Channel
 from complaints.mail import imap
 from complaints.mail.intake import inbound_retry
-from complaints.models import Complaint, Customer, InboundEmail, InboundState
+from complaints.models import Attachment, Complaint, Customer, InboundEmail, InboundState
 from tests.factories import TeamFactory, UserFactory, make_complaint
 from tests.mail.messages import bounce, customer_email
 from tests.mail.servers import Dovecot
@@ -199,17 +199,34 @@ def test_quoted_text_and_signature_are_cut_from_a_message(
     assert Complaint.objects.get().facts == "De levering is weer te laat."
 
 
-def test_attachment_parts_are_listed_on_the_inbound_row(
-    dovecot: Dovecot, mailbox: dict[str, Any], agent: User
+def test_an_emails_attachments_are_stored_and_one_too_large_is_listed_as_refused(
+    dovecot: Dovecot, mailbox: dict[str, Any], agent: User, other_agent: User
 ) -> None:
+    """A message with a 30 MB file: the complaint is made, the invoice stored, the film listed
+    as refused with the reason (an email cannot be sent back as a form can)."""
     pdf = b"%PDF-1.4\n" + b"x" * 2000
+    film = b"%PDF-1.4\n" + b"x" * (30 * 1024 * 1024)
     dovecot.append(
-        mailbox["user"], customer_email(attachment=("factuur.pdf", "application/pdf", pdf))
+        mailbox["user"],
+        customer_email(
+            attachment=("factuur.pdf", "application/pdf", pdf),
+            more_attachments=(("film.pdf", "application/pdf", film),),
+        ),
     )
-    imap.poll_all()
-    listed = InboundEmail.objects.get().attachments
-    assert listed[0]["name"] == "factuur.pdf"
-    assert listed[0]["size"] == len(pdf)
+
+    assert imap.poll_all() == {mailbox["name"]: {"imported": 1}}
+
+    complaint = Complaint.objects.get()
+    stored = Attachment.objects.get(complaint=complaint, refused_reason="")
+    assert (stored.name, stored.source, stored.file.read()) == ("factuur.pdf", "email", pdf)
+    refused = Attachment.objects.get(complaint=complaint, name="film.pdf")
+    assert refused.refused_reason.startswith("too_large")
+    assert not refused.file
+    listed = {entry["name"]: entry for entry in InboundEmail.objects.get().attachments}
+    assert listed["factuur.pdf"]["stored"] is True
+    assert listed["film.pdf"]["stored"] is False
+    # In the language the import ran in (the mailbox's, Dutch here).
+    assert "per bestand" in listed["film.pdf"]["refused"]
 
 
 def test_without_mailboxes_the_poll_does_nothing(settings: Any) -> None:

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from complaints import intake
-from complaints.models import Complaint, Customer, OutgoingEmail
+from complaints.models import Attachment, Complaint, Customer, OutgoingEmail
 from complaints.states import Stage
 from tests.complaints.dbstate import db_changes, db_snapshot
 from tests.factories import CustomerFactory, make_complaint
@@ -18,6 +18,7 @@ from tests.public.conftest import form_data
 
 pytestmark = pytest.mark.django_db
 
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 STATUS_LINK = re.compile(r"http://[^/\s]+(/(?:klacht|complaint)/status/[^/\s]+/)")
 
 
@@ -110,15 +111,35 @@ def test_bad_input_is_said_next_to_the_field_keeps_the_rest_and_writes_nothing(
         assert kept in body
 
 
-def test_files_are_refused_in_words_while_attachments_are_not_installed(
-    client: Client, agent
-) -> None:
-    before = db_snapshot()
-    upload = SimpleUploadedFile("bon.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+def test_files_sent_with_the_form_are_stored_on_the_complaint(client: Client, agent) -> None:
+    upload = SimpleUploadedFile("bon.pdf", PDF, content_type="application/pdf")
     response = client.post("/complaint/", {**form_data(), "attachments": [upload]})
+    assert response.status_code == 302  # to the status page
+    attachment = Attachment.objects.get()
+    assert (attachment.complaint, attachment.name) == (Complaint.objects.get(), "bon.pdf")
+    assert (attachment.source, attachment.content_type) == ("public_form", "application/pdf")
+    assert attachment.file.read() == PDF
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "data", "words"),
+    [
+        ("/complaint/", "film.pdf", b"%PDF-1.4\n" + b"x" * 2000, "limit per file"),
+        ("/klacht/", "bon.pdf", b"MZ\x90\x00" + b"\x00" * 60, "dit soort bestand"),
+    ],
+)
+def test_a_file_too_large_or_of_a_kind_not_accepted_refuses_the_form_in_words(
+    client: Client, agent, settings, path, name, data, words
+) -> None:
+    settings.ATTACHMENT_MAX_BYTES = 1000
+    before = db_snapshot()
+    upload = SimpleUploadedFile(name, data, content_type="application/pdf")
+    response = client.post(path, {**form_data(), "attachments": [upload]})
+    body = response.content.decode()
     assert response.status_code == 400
-    assert "We cannot receive files here yet." in response.content.decode()
-    assert "De monteur kwam niet opdagen" in response.content.decode()
+    assert name in body
+    assert words in body.replace("\xa0", " ")
+    assert "De monteur kwam niet opdagen" in body  # what the customer typed is kept
     assert db_changes(before, db_snapshot()) == {}
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
 from complaints import privacy, services
-from complaints.models import Interaction, Notification, StatusLink
+from complaints.models import Attachment, Interaction, Notification, StatusLink
 from complaints.states import Stage
 from complaints.status_links import status_path, status_token
 from tests.complaints.dbstate import db_changes, db_snapshot
@@ -18,6 +19,12 @@ from tests.factories import CustomerFactory, advance, make_complaint
 from tests.public.conftest import form_data
 
 pytestmark = pytest.mark.django_db
+
+PNG = (  # a 1×1 picture
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
+    b"\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 def _complaint(agent, language="en", **kwargs):
@@ -197,3 +204,30 @@ def test_a_form_complaint_links_to_its_page_in_the_language_used(client: Client,
     assert re.fullmatch(r"/klacht/status/[^/]+/\?new=1", response["Location"])
     other = client.get(response["Location"]).content.decode()
     assert "Dank u wel, we hebben uw klacht ontvangen" in other
+
+
+def test_a_file_sent_from_the_status_page_is_stored_with_the_customers_message(
+    client: Client, agent
+) -> None:
+    complaint, path = _complaint(agent)
+    upload = SimpleUploadedFile("foto.png", PNG, content_type="image/png")
+    response = client.post(path, {"summary": "", "website": "", "attachments": [upload]})
+    assert response.status_code == 302
+    attachment = Attachment.objects.get(complaint=complaint)
+    assert (attachment.name, attachment.source, attachment.content_type) == (
+        "foto.png",
+        "status_page",
+        "image/png",
+    )
+    assert attachment.interaction == Interaction.objects.get(complaint=complaint)
+
+
+def test_a_file_of_a_kind_not_accepted_is_refused_on_the_status_page(client: Client, agent) -> None:
+    _, path = _complaint(agent)
+    before = db_snapshot()
+    upload = SimpleUploadedFile("factuur.pdf", b"MZ\x90\x00" + b"\x00" * 60)
+    response = client.post(path, {"summary": "Zie bijlage", "website": "", "attachments": [upload]})
+    assert response.status_code == 400
+    assert "factuur.pdf" in response.content.decode()
+    assert "Zie bijlage" in response.content.decode()
+    assert db_changes(before, db_snapshot()) == {}
