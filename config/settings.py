@@ -571,7 +571,7 @@ if not 1 <= ATTACHMENT_MAX_BYTES <= ATTACHMENTS_MAX_BYTES:
     raise ImproperlyConfigured("need 1 <= ATTACHMENT_MAX_BYTES <= ATTACHMENTS_MAX_BYTES")
 # A multipart body may be this much larger than the files in it (the other fields, boundaries).
 ATTACHMENTS_BODY_OVERHEAD_BYTES = 1024 * 1024
-ATTACHMENTS_DIR = Path(envstr("ATTACHMENTS_DIR", str(VAR_DIR / "attachments")) or "")
+ATTACHMENTS_DIR = Path(envstr("ATTACHMENTS_DIR") or VAR_DIR / "attachments")
 _s3_bucket = envstr("ATTACHMENTS_S3_BUCKET")
 if _s3_bucket:
     STORAGES["attachments"] = {
