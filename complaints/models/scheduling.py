@@ -158,9 +158,11 @@ class OutgoingEmail(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     # Threading: our own Message-ID (empty: the sender makes one from the row), and the
     # customer's message this one answers, so their reply comes back to the same complaint.
-    message_id = models.CharField(max_length=255, blank=True, default="", db_index=True)
-    in_reply_to = models.CharField(max_length=255, blank=True, default="")
-    references = models.TextField(blank=True, default="")
+    message_id = models.CharField(
+        max_length=255, blank=True, default="", db_default="", db_index=True
+    )
+    in_reply_to = models.CharField(max_length=255, blank=True, default="", db_default="")
+    references = models.TextField(blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -39,7 +39,8 @@ def test_the_agent_writes_to_the_customer_from_the_complaint_page(
         "Wij storten het bedrag <script>alert(1)</script> vandaag terug."
     )
     check_a11y(page)
-    screenshot(page, f"answer-form-{language}")
+    if language == "en":  # the README shows the English page
+        screenshot(page, "answer-form-en")
     panel.get_by_role("button", name=say("Send to the customer", language)).click()
     sent = page.locator("#interactions li.contact-outbound")
     expect(sent).to_contain_text("<script>alert(1)</script>")  # shown as text
