@@ -14,6 +14,25 @@ from accounts.roles import Role
 from tests.factories import TeamFactory, UserFactory
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every transactional test restores the migrated rows (``serialized_rollback``).
+
+    A transactional test without it ends with a flush after which the content types are made
+    again in another order; the next test that restores them then hits a unique violation at
+    set-up, in whatever order the run happens to take.
+    """
+    bare = [
+        item.nodeid
+        for item in items
+        for mark in item.iter_markers("django_db")
+        if mark.kwargs.get("transaction") and not mark.kwargs.get("serialized_rollback")
+    ]
+    if bare:
+        raise pytest.UsageError(
+            "transaction=True needs serialized_rollback=True: " + ", ".join(sorted(set(bare)))
+        )
+
+
 @pytest.fixture
 def team(db: None) -> Team:
     return TeamFactory(name="Klantenservice Noord")

@@ -83,7 +83,7 @@ def test_a_message_without_message_id_is_keyed_by_its_hash(
     assert InboundEmail.objects.get().key.startswith("sha256:")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_pollers_at_once_import_every_message_once(
     dovecot: Dovecot, mailbox: dict[str, Any], agent: User
 ) -> None:
