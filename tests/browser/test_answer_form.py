@@ -38,6 +38,10 @@ def test_the_agent_writes_to_the_customer_from_the_complaint_page(
     panel.get_by_label(say("Your message to the customer", language)).fill(
         "Wij storten het bedrag <script>alert(1)</script> vandaag terug."
     )
+    # The refusal's swap fades the form back from a request's opacity (.htmx-request): axe
+    # reads colours as painted, so it waits for the form to be opaque again.
+    expect(page.locator("#form-answer")).to_have_css("opacity", "1")
+    expect(panel).to_have_css("opacity", "1")
     check_a11y(page)
     if language == "en":  # the README shows the English page
         screenshot(page, "answer-form-en")
@@ -48,4 +52,5 @@ def test_the_agent_writes_to_the_customer_from_the_complaint_page(
     email = OutgoingEmail.objects.get(key__startswith="customer_answer:")
     assert email.to == "els@example.nl"
     assert email.subject.startswith(f"[{complaint.reference}] ")
+    expect(page.locator("#form-answer")).to_have_css("opacity", "1")
     check_a11y(page)
